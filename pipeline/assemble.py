@@ -1,0 +1,302 @@
+"""Stage 4: assemble one language of one edition into a single pandoc Markdown document.
+
+Plain data in (the loaded sources, a language, an edition), plain data out (`Assembly`):
+the Markdown text and the pandoc metadata. Jinja templates under ``templates/`` shape the
+generated sections; written chapters are merged in their translated form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import jinja2
+
+from . import i18n, rubric, vocabulary
+from .diagnostics import PipelineError, error
+from .load import BookSources
+from .merge import MISSING, ORIGINAL, STALE, Prose, chapter_prose, localize_book, localize_record
+
+PUBLISHED = "published"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~^@$])")
+
+
+@dataclass(frozen=True)
+class Assembly:
+    lang: str
+    edition: str
+    markdown: str
+    metadata: dict = field(default_factory=dict)
+    fallbacks: int = 0    # translatable units shown in another language
+
+
+def edition_config(sources: BookSources, edition: str | None) -> tuple[str, dict]:
+    book = sources.book_data
+    name = edition or book.get("default_edition")
+    editions = book.get("editions") or {}
+    if name not in editions:
+        raise PipelineError(error(sources.book.path if sources.book else sources.root,
+                                  "unknown-edition", f"edition `{name}` is not declared",
+                                  hint="declared: " + ", ".join(editions)))
+    return name, editions[name]
+
+
+def published_records(sources: BookSources, edition: dict) -> list[dict]:
+    """The records an edition shows: published ones (best practices only for a brief)."""
+    records = [d.data for d in sources.practices
+               if d.data.get("editorial", {}).get("status") == PUBLISHED
+               and d.data.get("editorial", {}).get("consent") is True]
+    if edition.get("practices") == "best":
+        records = [r for r in records if rubric.assess(r["assessment"]["scores"]).label == "best"]
+    return sorted(records, key=lambda r: (vocabulary.COUNTRIES.index(r["country"]), r["id"]))
+
+
+def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Assembly:
+    name, config = edition_config(sources, edition)
+    book = sources.book_data
+    if lang not in book["languages"]:
+        raise PipelineError(error(sources.book.path, "unknown-language",
+                                  f"`{lang}` is not one of the book's languages",
+                                  hint="languages: " + ", ".join(book["languages"])))
+    strings = i18n.Strings(sources, lang)
+    policy = config["fallback"]
+    counter = _FallbackCounter()
+    env = _environment(sources, lang, strings, policy, counter)
+
+    localized_book, _ = localize_book(sources, lang)
+    records = []
+    for raw in published_records(sources, config):
+        record, statuses = localize_record(sources, raw, lang)
+        record["assessment_result"] = rubric.assess(raw["assessment"]["scores"])
+        record["has_fallback"] = any(s.state == MISSING for s in statuses)
+        record["has_stale"] = any(s.state == STALE for s in statuses)
+        records.append(record)
+
+    context = {
+        "book": localized_book, "lang": lang, "edition": name, "policy": policy,
+        "practices": records, "by_country": _group(records, lambda r: [r["country"]]),
+        "by_theme": _group(records, lambda r: r["themes"][:1]),
+        "countries": vocabulary.COUNTRIES, "vocabularies": vocabulary.VOCABULARIES,
+        "civil_society": vocabulary.CIVIL_SOCIETY,
+        "local_authority": vocabulary.LOCAL_AUTHORITY,
+        "rubric": rubric, "criteria": rubric.CRITERIA,
+        "workshops": book.get("workshops") or [],
+        "organisations": organisation_index(records),
+        "country_context": {c: chapter_prose(sources, lang, f"context-{c.lower()}")[0]
+                            for c in vocabulary.COUNTRIES},
+    }
+    parts = []
+    for chapter in config["chapters"]:
+        template = f"sections/{chapter}.md.j2"
+        if (sources.templates / template).exists():
+            parts.append(_render(env, template, context))
+        else:
+            prose, _ = chapter_prose(sources, lang, chapter)
+            if prose is None:
+                raise PipelineError(error(sources.book.path, "unknown-chapter",
+                                          f"no chapter `{chapter}`"))
+            parts.append(env.filters["chapter"](prose))
+    markdown = "\n\n".join(p.strip() for p in parts) + "\n"
+
+    title = localized_book["title"]
+    subtitle = localized_book.get("subtitle")
+    metadata = {
+        "title": title.text,
+        "subtitle": subtitle.text if subtitle else "",
+        "lang": lang,
+        "author": list(book["editors"]),
+        "publisher": book["publisher"],
+        "date": book["date"],
+        "date-local": i18n.format_partial_date(book["date"], lang),
+        "identifier": f"{book['identifier']}-{lang}",
+        "rights": book["licence"],
+        "version": book["version"],
+        "edition": strings(f"book.editions.{name}") if name in ("full", "brief") else name,
+        "notice": localized_book["notice"].text if localized_book.get("notice") else "",
+        "page-prefix": strings("book.page", page="").strip(),
+        "toc-title": strings("book.contents"),
+        "strings": {k: strings(f"book.{k}") for k in
+                    ("contents", "imprint", "editors", "publisher", "funder", "licence",
+                     "cite_as", "edition", "languages", "skip")},
+        "funder": book.get("funder", ""),
+        "place": book["place"],
+        "licence-url": book.get("licence_url", ""),
+        "version-label": strings("book.version", version=book["version"]),
+        "published-label": strings("book.published",
+                                   date=i18n.format_partial_date(book["date"], lang)),
+        "citation": _citation(book, title.text, lang, strings),
+    }
+    return Assembly(lang, name, markdown, metadata, counter.count)
+
+
+def organisation_index(records: list[dict]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """Organisations named as actors, by type (vocabulary order), each with the ids of
+    the practices naming it: [(type, [(name, [id, …]), …]), …]."""
+    index: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for record in records:
+        for actor in record["actors"]:
+            ids = index[actor["type"]][actor["name"]]
+            if record["id"] not in ids:
+                ids.append(record["id"])
+    return [(t, sorted(index[t].items(), key=lambda kv: kv[0].casefold()))
+            for t in vocabulary.VOCABULARIES["actor_type"] if t in index]
+
+
+def _citation(book: dict, title: str, lang: str, strings: i18n.Strings) -> str:
+    editors = ", ".join(book["editors"])
+    year = str(book["date"])[:4]
+    return f"{editors} (ed.). {title}. {book['place']}: {book['publisher']}, {year}. " \
+           f"{strings('book.version', version=book['version'])}."
+
+
+def _group(records: list[dict], keys) -> dict:
+    groups = defaultdict(list)
+    for record in records:
+        for key in keys(record):
+            groups[key].append(record)
+    return dict(groups)
+
+
+def _render(env: jinja2.Environment, template: str, context: dict) -> str:
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.TemplateError as exc:
+        where = getattr(exc, "filename", None) or template
+        raise PipelineError(error(where, "template", f"template error: {exc}",
+                                  line=getattr(exc, "lineno", 0) or 0)) from None
+
+
+class _FallbackCounter:
+    def __init__(self):
+        self.count = 0
+
+
+def md_escape(text) -> str:
+    """Plain text (a name, a place) made safe to put into Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _environment(sources: BookSources, lang: str, strings: i18n.Strings, policy: str,
+                 counter: _FallbackCounter) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(sources.templates)),
+        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+        # `{#id}` is pandoc's heading attribute, so Jinja comments are `{## … ##}`.
+        comment_start_string="{##", comment_end_string="##}",
+        trim_blocks=True, lstrip_blocks=True)
+
+    def notice(prose: Prose) -> str:
+        """The localized notice of a fallback; the source language is named by its own
+        name, which needs no grammatical case in any language."""
+        if prose.state == MISSING:
+            return strings("notices.untranslated", source=i18n.language_name(prose.lang))
+        return strings("notices.stale",
+                       source=i18n.language_name(sources.book_data["source_language"]))
+
+    def marked(prose: Prose) -> bool:
+        return policy == "mark" and prose.state in (MISSING, STALE)
+
+    def inline(prose: Prose) -> str:
+        if not isinstance(prose, Prose):
+            raise TypeError(f"expected prose, got {prose!r}")
+        if prose.state == MISSING:
+            counter.count += 1
+        text = " ".join(prose.text.split())
+        if prose.lang != lang:
+            classes = " .fallback" if marked(prose) else ""
+            return f"[{text}]{{lang={prose.lang}{classes}}}"
+        return text
+
+    def block(prose: Prose) -> str:
+        if prose.state == MISSING:
+            counter.count += 1
+        text = prose.text.strip()
+        if prose.lang != lang:
+            text = f"::: {{lang={prose.lang}}}\n{text}\n:::"
+        if marked(prose):
+            text = f":::: fallback\n::: fallback-notice\n{notice(prose)}\n:::\n\n{text}\n::::"
+        return text
+
+    def chapter(prose: Prose) -> str:
+        """A whole chapter: its heading stays first, the notice follows it."""
+        text = prose.text.strip()
+        heading, _, body = text.partition("\n")
+        if not heading.startswith("# "):
+            heading, body = "", text
+        if prose.state == MISSING:
+            counter.count += 1
+        if prose.lang != lang:
+            heading = re.sub(r"^# (.*?)(\s*\{[^}]*\})?$",
+                             lambda m: f"# [{m.group(1)}]{{lang={prose.lang}}}{m.group(2) or ''}",
+                             heading)
+            body = f"::: {{lang={prose.lang}}}\n{body.strip()}\n:::"
+        if marked(prose):
+            body = f"::: fallback-notice\n{notice(prose)}\n:::\n\n{body.strip()}"
+        return f"{heading}\n\n{body.strip()}"
+
+    def date(value) -> str:
+        return i18n.format_partial_date(value, lang)
+
+    def period(value: dict) -> str:
+        if "end" in value:
+            return f"{date(value['start'])} – {date(value['end'])}"
+        return strings("fields.ongoing_since", start=date(value["start"]))
+
+    def labels(codes, vocab: str) -> str:
+        return ", ".join(strings.label(vocab, c) for c in codes)
+
+    def reach(value: dict) -> str:
+        parts = []
+        if "people" in value:
+            parts.append(strings("fields.people", count=i18n.format_number(value["people"], lang)))
+        if "note" in value:
+            parts.append(inline(value["note"]))
+        return " — ".join(parts)
+
+    def actor_groups(actors: list) -> list:
+        groups = [("civil_society", vocabulary.CIVIL_SOCIETY),
+                  ("authority", vocabulary.LOCAL_AUTHORITY),
+                  ("other", vocabulary.OTHER_ACTORS)]
+        return [(name, [a for a in actors if a["type"] in types])
+                for name, types in groups if any(a["type"] in types for a in actors)]
+
+    def source(item: dict) -> str:
+        title = md_escape(item["title"])
+        text = f"[{title}](<{item['url']}>)" if "url" in item else title
+        if "accessed" in item:
+            text += f" ({strings('fields.accessed', date=date(item['accessed']))})"
+        return text
+
+    def provenance(record: dict) -> str:
+        prov = record["provenance"]
+        workshop = next((w for w in sources.book_data.get("workshops") or []
+                         if w.get("id") == prov.get("workshop")), None)
+        if workshop:
+            how = strings("fields.collected_at", city=md_escape(workshop["city"]),
+                          date=date(prov["collected"]))
+        else:
+            how = strings("fields.collected_by", method=strings.label("method", prov["method"]),
+                          date=date(prov["collected"]))
+        parts = [f"{strings('fields.provenance')}: {how}."]
+        if prov.get("contributors"):
+            parts.append(f"{strings('fields.contributors')}: "
+                         + ", ".join(map(md_escape, prov["contributors"])) + ".")
+        assessors = record.get("assessment", {}).get("assessors") or []
+        if assessors:
+            parts.append(f"{strings('fields.assessors')}: " + ", ".join(
+                f"{md_escape(x['name'])} ({x['country']})" for x in assessors) + ".")
+        return " ".join(parts)
+
+    env.filters.update(
+        md=md_escape, inline=inline, block=block, chapter=chapter, notice=notice,
+        date=date, period=period, labels=labels, reach=reach, actor_groups=actor_groups,
+        source=source, provenance=provenance,
+        number=lambda v: i18n.format_number(v, lang),
+        money=lambda b: i18n.format_money(b["amount"], b["currency"], lang),
+        percent=lambda v: i18n.format_number(round(v), lang),
+        anchor=lambda pid: "practice-" + str(pid).lower(),
+    )
+    env.globals.update(S=strings, L=strings.label, ORIGINAL=ORIGINAL, MISSING=MISSING,
+                       language_name=i18n.language_name)
+    return env

@@ -1,0 +1,208 @@
+"""The edge where stages meet files: where outputs live, and the sequence
+load → validate → merge/assemble → render for one book."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import assemble as assemble_mod
+from . import render as render_mod
+from . import skeleton
+from . import translate as translate_mod
+from .diagnostics import PipelineError, error, has_errors
+from .files import write_atomic, write_if_changed
+from .i18n import language_name
+from .load import BookSources, load_sources
+from .merge import CURRENT, ORIGINAL, blocking_problems, translation_status
+from .validate import validate
+
+FORMATS = render_mod.FORMATS
+PACKAGE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Project:
+    sources: Path
+    templates: Path
+    out: Path
+
+    # ------------------------------------------------------------------ paths
+    def work_dir(self, edition: str, lang: str) -> Path:
+        return self.out / ".work" / edition / lang
+
+    def artefact(self, slug: str, edition: str, lang: str, fmt: str) -> Path:
+        base = self.out / edition / lang
+        if fmt == "html":
+            return base / "html" / "index.html"
+        return base / f"{slug}-{edition}-{lang}.{fmt}"
+
+    # ------------------------------------------------------------------ stages
+    def load_and_validate(self) -> tuple[BookSources, list]:
+        sources, problems = load_sources(self.sources, self.templates)
+        return sources, problems + validate(sources)
+
+    def checked_sources(self) -> BookSources:
+        sources, problems = self.load_and_validate()
+        if has_errors(problems):
+            raise PipelineError([p for p in problems if p.severity == "error"])
+        return sources
+
+    def assemble(self, sources: BookSources, lang: str, edition: str | None) -> Path:
+        """Write the intermediate Markdown and metadata of one language; unchanged files
+        keep their time stamps so that make renders only what changed."""
+        name, config = assemble_mod.edition_config(sources, edition)
+        if config["fallback"] == "block":
+            ids = {r["id"] for r in assemble_mod.published_records(sources, config)}
+            chapters = [c for c in config["chapters"]
+                        if not (sources.templates / "sections" / f"{c}.md.j2").exists()]
+            blocked = blocking_problems(translation_status(sources, lang, chapters, ids))
+            if blocked:
+                raise PipelineError([error(sources.book.path, "translation-blocked",
+                                           f"edition `{name}` refuses to build `{lang}`: "
+                                           f"{len(blocked)} translation(s) missing or stale",
+                                           hint="the list follows")] + blocked)
+        result = assemble_mod.assemble(sources, lang, name)
+        work = self.work_dir(name, lang)
+        book = sources.book_data
+        metadata = dict(result.metadata)
+        metadata["other-languages"] = [
+            {"lang": other, "name": language_name(other), "current": other == lang,
+             "href": f"../../{other}/html/index.html"} for other in book["languages"]]
+        metadata["pagetitle"] = metadata["title"]
+        write_if_changed(work / "meta.yaml",
+                         yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True))
+        write_if_changed(work / "book.md", result.markdown)
+        return work / "book.md"
+
+    def render(self, lang: str, edition: str, fmt: str) -> Path:
+        work = self.work_dir(edition, lang)
+        if not (work / "book.md").exists():
+            raise PipelineError(error(work / "book.md", "not-assembled",
+                                      "nothing assembled for this language yet",
+                                      hint=f"run `pipeline assemble --lang {lang}` first"))
+        meta = yaml.safe_load((work / "meta.yaml").read_text(encoding="utf-8"))
+        os.environ["SOURCE_DATE_EPOCH"] = render_mod.source_date_epoch(meta["date"])
+        slug = self._slug()
+        out = self.artefact(slug, edition, lang, fmt)
+        if fmt == "html":
+            return render_mod.render_html(work, out.parent, self.templates)
+        if fmt == "epub":
+            return render_mod.render_epub(work, out, self.templates, self.sources)
+        return render_mod.render_pdf(work, out, self.templates, self.sources)
+
+    def _slug(self) -> str:
+        try:
+            return yaml.safe_load((self.sources / "book.yaml").read_text("utf-8"))["slug"]
+        except (OSError, yaml.YAMLError, KeyError, TypeError):
+            raise PipelineError(error(self.sources / "book.yaml", "no-slug",
+                                      "cannot read the book's slug")) from None
+
+    def build(self, langs, formats, edition, progress=lambda line: None) -> list[Path]:
+        """Everything in one process: for users and tests without make."""
+        sources = self.checked_sources()
+        book = sources.book_data
+        name, _ = assemble_mod.edition_config(sources, edition)
+        langs = langs or list(book["languages"])
+        formats = formats or list(FORMATS)
+        for fmt in formats:
+            if fmt not in FORMATS:
+                raise PipelineError(error("--formats", "unknown-format",
+                                          f"unknown format `{fmt}`",
+                                          hint="choose from " + ", ".join(FORMATS)))
+        built, total, step = [], len(langs) * len(formats), 0
+        for lang in langs:
+            self.assemble(sources, lang, name)
+            for fmt in formats:
+                step += 1
+                started = time.monotonic()
+                path = self.render(lang, name, fmt)
+                progress(f"[{step}/{total}] {fmt:<4} {lang}  {path}  "
+                         f"({time.monotonic() - started:.1f} s)")
+                built.append(path)
+        return built
+
+    # ------------------------------------------------------------------ make
+    def make_rules(self) -> str:
+        """Rules for every language × format of every edition, with their inputs."""
+        sources, _ = load_sources(self.sources, self.templates)
+        book = sources.book_data
+        if not book.get("languages") or not book.get("editions"):
+            raise PipelineError(error(self.sources / "book.yaml", "no-languages",
+                                      "book.yaml declares no languages or editions",
+                                      hint="run `pipeline validate` for details"))
+        slug, src = book.get("slug", "book"), self.sources
+        shared = sorted(str(p) for p in (
+            [src / "book.yaml"] + [d.path for d in sources.practices]
+            + [c.path for (lang, _), c in sources.chapters.items()
+               if lang == book.get("source_language")]))
+        code = sorted(str(p) for p in PACKAGE.glob("*.py"))
+        templates = sorted(str(p) for p in self.templates.rglob("*")
+                           if p.is_file() and "i18n" not in p.parts and "fonts" not in p.parts)
+        lines = [f"BOOK_LANGS := {' '.join(book['languages'])}",
+                 f"BOOK_EDITIONS := {' '.join(book['editions'])}",
+                 f"BOOK_DEFAULT_EDITION := {book.get('default_edition', '')}",
+                 f"BOOK_SLUG := {slug}", ""]
+        lines.append(f"$(OUT)/.work/validated: {' '.join(shared + code)} "
+                     f"$(wildcard {src}/translations/*/*.yaml {src}/chapters/*/*.md "
+                     f"{self.templates}/i18n/*.yaml)")
+        lines.append("\t$(PIPELINE) validate --stamp $@")
+        for edition in book["editions"]:
+            for lang in book["languages"]:
+                work = f"$(OUT)/.work/{edition}/{lang}"
+                lang_inputs = (f"$(wildcard {src}/translations/{lang}/*.yaml "
+                               f"{src}/chapters/{lang}/*.md) {self.templates}/i18n/{lang}.yaml")
+                lines.append(f"{work}/book.stamp: {' '.join(shared)} {lang_inputs} "
+                             f"{' '.join(templates)} {' '.join(code)} | $(OUT)/.work/validated")
+                lines.append(f"\t$(PIPELINE) assemble --lang {lang} --edition {edition}")
+                lines.append("\t@touch $@")
+                lines.append(f"{work}/book.md: {work}/book.stamp ;")
+                for fmt in FORMATS:
+                    target = self.artefact(slug, edition, lang, fmt)
+                    target = "$(OUT)/" + str(target.relative_to(self.out))
+                    lines.append(f"ARTEFACTS_{edition}_{lang}_{fmt} := {target}")
+                    lines.append(f"{target}: {work}/book.md {' '.join(templates)} "
+                                 f"$(wildcard {self.templates}/fonts/*)")
+                    lines.append(f"\t$(PIPELINE) render --lang {lang} --edition {edition} "
+                                 f"--format {fmt}")
+        return "\n".join(lines) + "\n"
+
+    # ------------------------------------------------------------------ translators
+    def status(self, langs: list[str] | None) -> dict:
+        sources = self.checked_sources()
+        book = sources.book_data
+        report = {}
+        for lang in langs or book["languages"]:
+            items = translation_status(sources, lang)
+            if not items:  # the source language, with no record written in another one
+                continue
+            counts = {s: sum(i.state == s for i in items) for s in ("current", "stale", "missing")}
+            total = len(items)
+            report[lang] = {
+                "total": total, **counts,
+                "percent": 100.0 * counts["current"] / total if total else 100.0,
+                "items": [{"unit": i.unit, "field": i.field, "state": i.state,
+                           "file": _rel(i.file), "line": i.line} for i in items],
+            }
+        return report
+
+    def scaffold(self, lang: str) -> list[str]:
+        sources = self.checked_sources()
+        return translate_mod.scaffold(sources, lang)
+
+    def new_practice(self, country: str) -> Path:
+        sources, _ = load_sources(self.sources, self.templates)
+        path, text = skeleton.new_practice(sources, country)
+        write_atomic(path, text)
+        return path
+
+
+def _rel(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path

@@ -1,0 +1,199 @@
+"""The command line: `pipeline <command>`; the only place that prints and exits."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import build as build_mod
+from .diagnostics import PipelineError, as_json, has_errors, ordered, summary
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _common(fn):
+    """--sources, --templates and --out, accepted by every command."""
+    @click.option("--sources", type=click.Path(path_type=Path), default=Path("sources"),
+                  show_default=True, envvar="SOURCES", help="The book's sources folder.")
+    @click.option("--templates", type=click.Path(path_type=Path), default=Path("templates"),
+                  show_default=True, envvar="TEMPLATES", help="Templates, styles, fonts, strings.")
+    @click.option("--out", type=click.Path(path_type=Path), default=Path("build"),
+                  show_default=True, envvar="OUT", help="Where outputs go.")
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        project = build_mod.Project(kwargs.pop("sources"), kwargs.pop("templates"),
+                                    kwargs.pop("out"))
+        try:
+            code = fn(project, *args, **kwargs)
+        except PipelineError as exc:
+            _print_problems(exc.diagnostics)
+            code = EXIT_ERRORS
+        except KeyboardInterrupt:
+            click.echo("interrupted; finished artefacts are complete, nothing half-written "
+                       "was kept", err=True)
+            code = EXIT_INTERRUPTED
+        sys.exit(code or EXIT_OK)
+    return wrapper
+
+
+def _print_problems(diagnostics) -> None:
+    for d in ordered(diagnostics):
+        click.echo(d.format(), err=True)
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.replace(" ", ",").split(",") if v.strip()] if value else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="pipeline")
+def main():
+    """Build a multilingual policy paper (PDF, EPUB, HTML) from practice records and chapters.
+
+    Most users run it through make: `make build`, `make validate`, `make status`.
+    """
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the problems.")
+@click.option("--stamp", type=click.Path(path_type=Path), hidden=True,
+              help="Touch this file when the sources are valid (used by make).")
+@_common
+def validate(project, fmt, stamp):
+    """Check every source file; print every problem in one run.
+
+    Each problem is one line: path:line:column: error|warning: field: message (hint).
+    Exit status 1 when there are errors, 0 otherwise.
+    """
+    sources, problems = project.load_and_validate()
+    problems = ordered(problems)
+    if fmt == "json":
+        click.echo(as_json(problems, sources.files))
+    else:
+        _print_problems(problems)
+        click.echo(summary(problems, sources.files), err=True)
+    if has_errors(problems):
+        return EXIT_ERRORS
+    if stamp:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    return EXIT_OK
+
+
+@main.command()
+@click.option("--lang", required=True, help="Language code, e.g. uk.")
+@click.option("--edition", default=None, help="Edition (default: the book's default).")
+@_common
+def assemble(project, lang, edition):
+    """Merge one language of an edition into Markdown (an intermediate of `build`)."""
+    sources, problems = project.load_and_validate()
+    if has_errors(problems):
+        _print_problems(problems)
+        return EXIT_ERRORS
+    project.assemble(sources, lang, edition)
+    return EXIT_OK
+
+
+@main.command()
+@click.option("--lang", required=True, help="Language code, e.g. uk.")
+@click.option("--edition", required=True, help="Edition name.")
+@click.option("--format", "fmt", type=click.Choice(build_mod.FORMATS), required=True)
+@_common
+def render(project, lang, edition, fmt):
+    """Render one artefact from its assembled Markdown (an intermediate of `build`)."""
+    started = time.monotonic()
+    path = project.render(lang, edition, fmt)
+    click.echo(f"  {fmt:<4} {lang}  {path}  ({time.monotonic() - started:.1f} s)", err=True)
+    return EXIT_OK
+
+
+@main.command()
+@click.option("--langs", help="Comma-separated languages (default: all of the book's).")
+@click.option("--formats", help="Comma-separated formats: pdf, epub, html (default: all).")
+@click.option("--edition", default=None, help="Edition (default: the book's default).")
+@_common
+def build(project, langs, formats, edition):
+    """Validate, then build every language × format of an edition into --out."""
+    built = project.build(_split(langs), _split(formats), edition,
+                          progress=lambda line: click.echo(line, err=True))
+    click.echo(f"built {len(built)} artefacts:", err=True)
+    for path in built:
+        click.echo(f"  {path}")
+    return EXIT_OK
+
+
+@main.command()
+@_common
+def makefile(project):
+    """Print make rules for every artefact of the book (used by the Makefile)."""
+    click.echo(project.make_rules(), nl=False)
+    return EXIT_OK
+
+
+@main.command()
+@click.option("--lang", "langs", multiple=True, help="Only these languages.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--fail-on", type=click.Choice(["never", "missing", "stale"]), default="never",
+              show_default=True,
+              help="Exit 1 when anything is missing (or missing or stale).")
+@_common
+def status(project, langs, fmt, fail_on):
+    """Translation status per language, down to the field."""
+    report = project.status(list(langs) or None)
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for lang, entry in report.items():
+            click.echo(f"{lang}: {entry['percent']:.0f}% complete — {entry['current']} current, "
+                       f"{entry['stale']} stale, {entry['missing']} missing "
+                       f"(of {entry['total']})")
+            for item in entry["items"]:
+                if item["state"] in ("missing", "stale"):
+                    where = f"{item['file']}:{item['line']}" if item["line"] else item["file"]
+                    click.echo(f"  {item['state']:<7} {item['unit']}"
+                               f"{'.' + item['field'] if item['field'] else ''}  {where}")
+    bad = {"never": (), "missing": ("missing",), "stale": ("missing", "stale")}[fail_on]
+    if any(e[state] for e in report.values() for state in bad):
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+@main.group()
+def translate():
+    """Tools for translators."""
+
+
+@translate.command()
+@click.option("--lang", required=True, help="Language code, e.g. cs.")
+@_common
+def scaffold(project, lang):
+    """Create missing translation files and fields, pre-filled with the source text and
+    marked `untranslated: true`; record the source hash of new translations. Never
+    overwrites translated text."""
+    changes = project.scaffold(lang)
+    for line in changes:
+        click.echo(line)
+    click.echo(f"{len(changes)} file(s) updated for `{lang}`", err=True)
+    return EXIT_OK
+
+
+@main.command("new-practice")
+@click.option("--country", required=True, type=click.Choice(["CZ", "PL", "SK", "HU"]))
+@_common
+def new_practice(project, country):
+    """Write a commented skeleton practice record with the next free id."""
+    path = project.new_practice(country)
+    click.echo(path)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

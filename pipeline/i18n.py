@@ -1,0 +1,83 @@
+"""Interface strings and locale formatting (dates, numbers, money) through Babel/CLDR."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_currency, format_decimal
+
+from .diagnostics import PipelineError, error
+from .load import BookSources
+
+# The CLDR locale used for each book language (English in its European form).
+LOCALES = {"en": "en_GB"}
+
+
+def locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES.get(lang, lang))
+
+
+class Strings:
+    """The interface strings of one language: `strings("fields.place")`,
+    `strings.label("theme", "housing")`. A missing key is an error, never English."""
+
+    def __init__(self, sources: BookSources, lang: str):
+        doc = sources.strings.get(lang)
+        if doc is None or not isinstance(doc.data, dict):
+            raise PipelineError(error(sources.templates / "i18n" / f"{lang}.yaml",
+                                      "no-interface-strings",
+                                      f"no interface strings for `{lang}`"))
+        self.lang, self.data, self.path = lang, doc.data, doc.path
+
+    def __call__(self, key: str, **values) -> str:
+        node = self.data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise PipelineError(error(self.path, "missing-string",
+                                          f"interface string `{key}` is missing"))
+            node = node[part]
+        if not isinstance(node, str):
+            raise PipelineError(error(self.path, "missing-string",
+                                      f"interface string `{key}` is not text"))
+        try:
+            return node.format(**values) if values else node
+        except (KeyError, IndexError, ValueError) as exc:
+            raise PipelineError(error(self.path, "bad-placeholder",
+                                      f"interface string `{key}` has an unknown placeholder "
+                                      f"({exc})", hint="keep the placeholders of en.yaml")) from None
+
+    def label(self, vocabulary: str, code: str) -> str:
+        return self(f"labels.{vocabulary}.{code}")
+
+
+def format_partial_date(value: str, lang: str) -> str:
+    """`2022`, `2022-05` or `2022-05-01` written the local way."""
+    parts = [int(p) for p in str(value).split("-")]
+    loc = locale(lang)
+    if len(parts) == 3:
+        return format_date(dt.date(*parts), format="long", locale=loc)
+    if len(parts) == 2:
+        return format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=loc)
+    return str(parts[0])
+
+
+def format_number(value, lang: str) -> str:
+    return format_decimal(value, locale=locale(lang))
+
+
+def format_money(amount, currency: str, lang: str) -> str:
+    """Money the local way; whole amounts without decimals (`25 000 zł`)."""
+    loc = locale(lang)
+    pattern = loc.currency_formats["standard"].pattern
+    if float(amount).is_integer():
+        pattern = re.sub(r"\.0+", "", pattern)
+    return format_currency(amount, currency, format=pattern, currency_digits=False, locale=loc)
+
+
+def language_name(lang: str, in_lang: str | None = None) -> str:
+    """The language's name, in its own language or in `in_lang` (`Čeština`, `Czech`)."""
+    name = Locale.parse(lang).get_language_name(Locale.parse(in_lang or lang))
+    return name[:1].upper() + name[1:] if in_lang is None else name

@@ -1,0 +1,129 @@
+"""Stage 1: read every source file of a book into plain data, with positions.
+
+Layout of a book's sources (``--sources``, default ``sources/``)::
+
+    book.yaml                          metadata, languages, workshops, editions
+    practices/<ID>.yaml                one practice record each
+    chapters/<lang>/<name>.md          written chapters, per language
+    translations/<lang>/book.yaml      translated prose of book.yaml
+    translations/<lang>/<ID>.yaml      translated prose of a practice record
+    glossary/<lang>.yaml               agreed terms (optional)
+    images/                            pictures referenced from chapters
+
+Interface strings (labels of every code, names of generated chapters) are read from
+``templates/i18n/<lang>.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, error
+from .yamldoc import YamlDocument, load_yaml, read_text
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A written chapter in one language."""
+    path: Path
+    lang: str
+    name: str
+    body: str            # Markdown without front matter
+    body_line: int       # line number in the file where `body` starts
+    source: str | None   # hash of the source-language text this translates, if recorded
+    untranslated: bool = False  # scaffolded from the source text, not yet translated
+
+
+@dataclass(frozen=True)
+class BookSources:
+    root: Path
+    templates: Path
+    book: YamlDocument | None
+    practices: tuple[YamlDocument, ...]
+    chapters: dict = field(default_factory=dict)       # (lang, name) -> Chapter
+    translations: dict = field(default_factory=dict)   # (lang, unit) -> YamlDocument
+    strings: dict = field(default_factory=dict)        # lang -> YamlDocument
+    glossaries: dict = field(default_factory=dict)     # lang -> YamlDocument
+    files: int = 0
+
+    @property
+    def book_data(self) -> dict:
+        return self.book.data if self.book and isinstance(self.book.data, dict) else {}
+
+
+def load_sources(root: Path, templates: Path) -> tuple[BookSources, list[Diagnostic]]:
+    """Read everything; problems with individual files are returned, never raised."""
+    root, templates = Path(root), Path(templates)
+    problems: list[Diagnostic] = []
+    if not root.is_dir():
+        return BookSources(root, templates, None, ()), [error(
+            root, "no-sources", "the sources folder does not exist",
+            hint="pass --sources DIR or run from the book's folder")]
+    if not (templates / "i18n").is_dir():
+        problems.append(error(templates, "no-templates",
+                              "the templates folder has no i18n/ strings",
+                              hint="pass --templates DIR"))
+    files = 0
+
+    def yaml_file(path: Path) -> YamlDocument | None:
+        nonlocal files
+        files += 1
+        doc, found = load_yaml(path)
+        problems.extend(found)
+        return doc
+
+    book_path = root / "book.yaml"
+    book = yaml_file(book_path) if book_path.exists() else None
+    if not book_path.exists():
+        problems.append(error(book_path, "no-book", "book.yaml is missing",
+                              hint="every book needs its metadata in sources/book.yaml"))
+
+    practices = tuple(d for d in (yaml_file(p) for p in sorted((root / "practices").glob("*.yaml")))
+                      if d is not None)
+
+    chapters = {}
+    for path in sorted((root / "chapters").glob("*/*.md")):
+        files += 1
+        chapter, found = _read_chapter(path)
+        problems.extend(found)
+        if chapter:
+            chapters[(chapter.lang, chapter.name)] = chapter
+
+    translations = {}
+    for path in sorted((root / "translations").glob("*/*.yaml")):
+        doc = yaml_file(path)
+        if doc is not None:
+            translations[(path.parent.name, path.stem)] = doc
+
+    strings = {p.stem: d for p in sorted((templates / "i18n").glob("*.yaml"))
+               if (d := yaml_file(p)) is not None}
+    glossaries = {p.stem: d for p in sorted((root / "glossary").glob("*.yaml"))
+                  if (d := yaml_file(p)) is not None}
+    return BookSources(root, templates, book, practices, chapters, translations, strings,
+                       glossaries, files), problems
+
+
+def _read_chapter(path: Path) -> tuple[Chapter | None, list[Diagnostic]]:
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    text = text.replace("\r\n", "\n")
+    source, untranslated, body, body_line = None, False, text, 1
+    match = _FRONT_MATTER.match(text)
+    if match:
+        body = text[match.end():]
+        body_line = text[:match.end()].count("\n") + 1
+        found = re.search(r"^source:\s*([0-9a-f]{8})\s*$", match.group(1), re.M)
+        untranslated = bool(re.search(r"^untranslated:\s*true\s*$", match.group(1), re.M))
+        if found:
+            source = found.group(1)
+        else:
+            problems.append(error(path, "front-matter", "front matter has no `source:` hash",
+                                  line=2, column=1,
+                                  hint="run `pipeline translate scaffold` to record it"))
+    return Chapter(path, path.parent.name, path.stem, body, body_line, source,
+                   untranslated), problems

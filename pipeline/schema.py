@@ -1,0 +1,157 @@
+"""Cerberus schemas of the source files: practice records and book metadata.
+
+Rules cerberus cannot express (cross-field, cross-record, prose safety) live in
+`validate.py`.
+"""
+
+from __future__ import annotations
+
+from .rubric import CRITERIA, SCORE_MAX, SCORE_MIN
+from .vocabulary import COUNTRIES, VOCABULARIES
+
+DATE_RE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
+ID_RE = r"(CZ|PL|SK|HU)-[0-9]{3}"
+LANG_RE = r"[a-z]{2,3}"
+HASH_RE = r"[0-9a-f]{8}"
+
+
+def _vocab(name: str, required: bool = True) -> dict:
+    return {"type": "string", "required": required, "allowed": list(VOCABULARIES[name])}
+
+
+def _vocab_list(name: str, minlength: int = 1, maxlength: int | None = None) -> dict:
+    rule = {"type": "list", "required": True, "minlength": minlength,
+            "schema": {"type": "string", "allowed": list(VOCABULARIES[name])}}
+    if maxlength:
+        rule["maxlength"] = maxlength
+    return rule
+
+
+_TEXT = {"type": "string", "required": True, "empty": False}
+_OPTIONAL_TEXT = {"type": "string", "empty": False}
+_DATE = {"type": "string", "required": True, "regex": DATE_RE}
+_TEXT_LIST = {"type": "list", "schema": {"type": "string", "empty": False}}
+
+PRACTICE = {
+    "id": {"type": "string", "required": True, "regex": ID_RE},
+    "lang": {"type": "string", "regex": LANG_RE},
+    "title": {"type": "string", "required": True, "minlength": 3, "maxlength": 120},
+    "summary": {"type": "string", "required": True, "minlength": 30, "maxlength": 700},
+    "country": {"type": "string", "required": True, "allowed": list(COUNTRIES)},
+    "locality": _TEXT,
+    "scale": _vocab("scale"),
+    "period": {"type": "dict", "required": True, "schema": {
+        "start": _DATE,
+        "end": {**_DATE, "required": False},
+    }},
+    "status": _vocab("status"),
+    "provenance": {"type": "dict", "required": True, "schema": {
+        "method": _vocab("method"),
+        "workshop": _OPTIONAL_TEXT,
+        "collected": _DATE,
+        "contributors": _TEXT_LIST,
+    }},
+    "actors": {"type": "list", "required": True, "minlength": 2, "schema": {
+        "type": "dict", "schema": {
+            "name": _TEXT,
+            "type": _vocab("actor_type"),
+            "role": _vocab("actor_role"),
+        }}},
+    "partnership": {"type": "dict", "required": True, "schema": {
+        "forms": _vocab_list("partnership_form"),
+        "formalised": {"type": "boolean", "required": True},
+        "instrument": _vocab("instrument", required=False),
+        "initiated_by": _vocab("initiated_by"),
+    }},
+    "advocacy": {"type": "dict", "required": True, "schema": {
+        "activities": _vocab_list("advocacy_activity"),
+        "targets": {**_TEXT_LIST, "required": True, "minlength": 1},
+        "ask": _TEXT,
+        "outcome": _TEXT,
+        "outcome_level": _vocab("outcome_level"),
+    }},
+    "themes": _vocab_list("theme", 1, 4),
+    "target_groups": _vocab_list("target_group"),
+    "participation": _vocab("participation"),
+    "reach": {"type": "dict", "schema": {
+        "people": {"type": "integer", "min": 0},
+        "note": _OPTIONAL_TEXT,
+    }},
+    "resources": {"type": "dict", "schema": {
+        "funding": _TEXT_LIST,
+        "budget": {"type": "dict", "schema": {
+            "amount": {"type": "number", "required": True, "min": 0},
+            "currency": {"type": "string", "required": True, "regex": "[A-Z]{3}"},
+        }},
+    }},
+    "context": _TEXT,
+    "objectives": _TEXT,
+    "activities": _TEXT,
+    "results": _OPTIONAL_TEXT,
+    "lessons": _OPTIONAL_TEXT,
+    "transferability": _OPTIONAL_TEXT,
+    "sources": {"type": "list", "schema": {"type": "dict", "schema": {
+        "title": _TEXT,
+        "url": _OPTIONAL_TEXT,
+        "accessed": {**_DATE, "required": False},
+    }}},
+    "assessment": {"type": "dict", "schema": {
+        "assessors": {"type": "list", "required": True, "minlength": 2, "schema": {
+            "type": "dict", "schema": {
+                "name": _TEXT,
+                "country": {"type": "string", "required": True, "regex": "[A-Z]{2}"},
+            }}},
+        "scores": {"type": "dict", "required": True, "schema": {
+            code: {"type": "integer", "required": True, "min": SCORE_MIN, "max": SCORE_MAX}
+            for code in CRITERIA}},
+    }},
+    "editorial": {"type": "dict", "required": True, "schema": {
+        "status": _vocab("editorial_status"),
+        "consent": {"type": "boolean", "required": True},
+    }},
+}
+
+EDITION = {
+    "fallback": {"type": "string", "required": True, "allowed": ["allow", "mark", "block"]},
+    "chapters": {"type": "list", "required": True, "minlength": 1,
+                 "schema": {"type": "string", "regex": r"[a-z0-9][a-z0-9-]*"}},
+    "practices": {"type": "string", "allowed": ["published", "best"]},
+}
+
+BOOK = {
+    "slug": {"type": "string", "required": True, "regex": r"[a-z0-9][a-z0-9-]*"},
+    "version": {"type": "string", "required": True, "regex": r"[0-9]+\.[0-9]+(\.[0-9]+)?"},
+    "date": {**_DATE, "regex": r"[0-9]{4}-[0-9]{2}-[0-9]{2}"},
+    "identifier": _TEXT,
+    "source_language": {"type": "string", "required": True, "regex": LANG_RE},
+    "languages": {"type": "list", "required": True, "minlength": 1,
+                  "schema": {"type": "string", "regex": LANG_RE}},
+    "title": _TEXT,
+    "subtitle": _OPTIONAL_TEXT,
+    "notice": _OPTIONAL_TEXT,
+    "editors": {**_TEXT_LIST, "required": True, "minlength": 1},
+    "publisher": _TEXT,
+    "place": _TEXT,
+    "funder": _OPTIONAL_TEXT,
+    "licence": _TEXT,
+    "licence_url": _OPTIONAL_TEXT,
+    "contact": _OPTIONAL_TEXT,
+    "workshops": {"type": "list", "schema": {"type": "dict", "schema": {
+        "id": {"type": "string", "required": True, "regex": r"(CZ|PL|SK|HU)-[0-9]{4}-[0-9]{2}"},
+        "country": {"type": "string", "required": True, "allowed": list(COUNTRIES)},
+        "city": _TEXT,
+        "start": _DATE,
+        "end": {**_DATE, "required": False},
+    }}},
+    "default_edition": {"type": "string", "required": True},
+    "editions": {"type": "dict", "required": True, "minlength": 1,
+                 "keysrules": {"type": "string", "regex": r"[a-z][a-z0-9-]*"},
+                 "valuesrules": {"type": "dict", "schema": EDITION}},
+}
+
+# A translation file: translatable field -> {source: hash, text: ..., untranslated: bool}
+TRANSLATION_ENTRY = {
+    "source": {"type": "string", "regex": HASH_RE},
+    "text": {"type": "string", "required": True},
+    "untranslated": {"type": "boolean"},
+}

@@ -1,0 +1,598 @@
+"""Stage 2: check every source file against the contract; return all problems at once.
+
+Cerberus checks shape, types, ranges, patterns and vocabularies; the functions below check
+what it cannot: rules across fields and records, prose safety, citations and references.
+A check that depends on a value that already failed is skipped so errors do not cascade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import html
+import re
+from pathlib import Path
+
+import cerberus
+from babel.numbers import list_currencies
+
+from . import rubric, vocabulary
+from .diagnostics import Diagnostic, error, warning
+from .load import BookSources, Chapter
+from .schema import BOOK, PRACTICE, TRANSLATION_ENTRY
+from .yamldoc import YamlDocument, field_name
+
+PUBLISHED = "published"
+NEEDS_ASSESSMENT = ("validated", "published")
+SAFE_SCHEMES = ("http", "https", "mailto")
+_CURRENCIES = frozenset(list_currencies())
+
+_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+               list: "a list", dict: "a mapping", type(None): "empty"}
+_WANTED = {"string": "text", "integer": "a whole number", "number": "a number",
+           "boolean": "true or false", "list": "a list", "dict": "a mapping"}
+
+
+class _Validator(cerberus.Validator):
+    """Cerberus with YAML's view of types: `true` is not a number."""
+
+    types_mapping = {
+        **cerberus.Validator.types_mapping,
+        "integer": cerberus.TypeDefinition("integer", (int,), (bool,)),
+        "number": cerberus.TypeDefinition("number", (int, float), (bool,)),
+    }
+
+
+_VALIDATORS: dict[int, _Validator] = {}
+
+
+def _validator(schema: dict) -> _Validator:
+    if id(schema) not in _VALIDATORS:
+        _VALIDATORS[id(schema)] = _Validator(schema)
+    return _VALIDATORS[id(schema)]
+
+
+# --------------------------------------------------------------------------- entry point
+
+def validate(sources: BookSources) -> list[Diagnostic]:
+    """Every problem in every file of the book."""
+    problems: list[Diagnostic] = []
+    book = sources.book_data
+    if sources.book is not None:
+        problems += check_schema(sources.book, BOOK)
+        problems += _check_book(sources)
+    ids: dict[str, Path] = {}
+    for doc in sources.practices:
+        problems += check_schema(doc, PRACTICE)
+        problems += _check_practice(doc, book, sources.root)
+        pid = doc.data.get("id") if isinstance(doc.data, dict) else None
+        if isinstance(pid, str):
+            if pid in ids:
+                problems.append(doc.error(("id",), "duplicate-id",
+                                          f"id `{pid}` is already used by {ids[pid].name}"))
+            ids.setdefault(pid, doc.path)
+    published = {d.data["id"] for d in sources.practices
+                 if isinstance(d.data, dict) and _get(d.data, "editorial.status") == PUBLISHED
+                 and isinstance(d.data.get("id"), str)}
+    for (lang, unit), doc in sources.translations.items():
+        problems += _check_translation(doc, lang, unit, book, set(ids), sources)
+    for chapter in sources.chapters.values():
+        problems += _check_chapter(chapter, book, set(ids), published, sources.root)
+    problems += _check_strings(sources)
+    return problems
+
+
+# --------------------------------------------------------------------------- cerberus
+
+def check_schema(doc: YamlDocument, schema: dict, prefix: tuple = ()) -> list[Diagnostic]:
+    """Shape, types, ranges, patterns and vocabularies of one document."""
+    data = doc.data
+    if prefix:
+        data = _get_path(data, prefix)
+    if not isinstance(data, dict):
+        return [doc.error(prefix, "not-a-mapping",
+                          f"expected a mapping of fields, found {_type_name(data)}")]
+    v = _validator(schema)
+    v.validate(data)
+    return [_describe(doc, prefix + tuple(e.document_path), e, schema, prefix)
+            for e in _flatten(v._errors)]
+
+
+def _flatten(errors):
+    for e in errors:
+        if e.is_group_error:
+            yield from _flatten(e.child_errors)
+        else:
+            yield e
+
+
+def _describe(doc: YamlDocument, path: tuple, e, schema: dict, prefix: tuple) -> Diagnostic:
+    value, rule, constraint = e.value, e.rule, e.constraint
+    if e.code == cerberus.errors.UNKNOWN_FIELD.code:
+        known = list(_schema_at(schema, path[len(prefix):-1]))
+        close = difflib.get_close_matches(str(path[-1]), known, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else "known fields: " + ", ".join(known)
+        return doc.error(path, "unknown-field", f"unknown field `{path[-1]}`", hint)
+    if rule == "required":
+        return doc.error(path, "missing-field", "required field is missing",
+                         _fill_hint(path[-1]))
+    if rule == "type":
+        return doc.error(path, "wrong-type",
+                         f"must be {_WANTED.get(constraint, constraint)}, not {_type_name(value)}")
+    if rule == "allowed":
+        close = difflib.get_close_matches(str(value), [str(c) for c in constraint], n=1)
+        hint = (f"did you mean `{close[0]}`?" if close
+                else "allowed: " + ", ".join(f"`{c}`" for c in constraint))
+        return doc.error(path, "not-in-vocabulary", f"`{value}` is not an allowed value", hint)
+    if rule == "regex":
+        return doc.error(path, "bad-format", f"`{value}` does not have the expected format",
+                         _format_hint(path[-1] if not isinstance(path[-1], int) else path[-2]))
+    if rule in ("minlength", "maxlength"):
+        size = len(value) if value is not None else 0
+        unit = "characters" if isinstance(value, str) else "items"
+        bound = "at least" if rule == "minlength" else "at most"
+        return doc.error(path, "length", f"has {size} {unit}; {bound} {constraint} expected")
+    if rule in ("min", "max"):
+        bound = "at least" if rule == "min" else "at most"
+        return doc.error(path, "range", f"{value} is out of range; {bound} {constraint} expected")
+    if rule == "empty":
+        return doc.error(path, "empty", "must not be empty")
+    if rule == "nullable":
+        return doc.error(path, "empty", "has no value", _fill_hint(path[-1]))
+    return doc.error(path, "invalid", f"invalid value ({rule})")
+
+
+def _schema_at(schema: dict, path: tuple) -> dict:
+    rules = {"schema": schema, "type": "dict"}
+    for part in path:
+        if isinstance(part, int):
+            rules = rules.get("schema", {})
+        else:
+            rules = rules.get("schema", {}).get(part, {})
+    inner = rules.get("schema", {})
+    if rules.get("type") == "list":
+        inner = inner.get("schema", {})
+    return inner if isinstance(inner, dict) else {}
+
+
+def _type_name(value) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _fill_hint(name) -> str:
+    return f"add `{name}:`" if isinstance(name, str) else ""
+
+
+def _format_hint(name) -> str:
+    return {
+        "id": "write a country code and three digits, e.g. `PL-007`",
+        "start": "write a date as YYYY, YYYY-MM or YYYY-MM-DD",
+        "end": "write a date as YYYY, YYYY-MM or YYYY-MM-DD",
+        "collected": "write a date as YYYY, YYYY-MM or YYYY-MM-DD",
+        "accessed": "write a date as YYYY, YYYY-MM or YYYY-MM-DD",
+        "date": "write the date as YYYY-MM-DD",
+        "currency": "write an ISO 4217 code such as `EUR`, `PLN`, `CZK`, `HUF`",
+        "country": "write a two-letter country code such as `UA`",
+        "source": "this hash is written by `pipeline translate scaffold`; do not edit it",
+    }.get(name, "")
+
+
+# --------------------------------------------------------------------------- book
+
+def _check_book(sources: BookSources) -> list[Diagnostic]:
+    doc, book = sources.book, sources.book_data
+    out = []
+    langs = book.get("languages") if isinstance(book.get("languages"), list) else []
+    if isinstance(book.get("source_language"), str) and book["source_language"] not in langs:
+        out.append(doc.error(("source_language",), "unknown-language",
+                             f"`{book['source_language']}` is not among the book's languages"))
+    for i, lang in enumerate(langs):
+        if isinstance(lang, str) and lang not in sources.strings:
+            out.append(doc.error(("languages", i), "no-interface-strings",
+                                 f"no interface strings for `{lang}`",
+                                 f"add {sources.templates.name}/i18n/{lang}.yaml"))
+    editions = book.get("editions") if isinstance(book.get("editions"), dict) else {}
+    if isinstance(book.get("default_edition"), str) and book["default_edition"] not in editions:
+        out.append(doc.error(("default_edition",), "unknown-edition",
+                             f"edition `{book['default_edition']}` is not declared",
+                             "declared: " + ", ".join(editions)))
+    source_lang = book.get("source_language")
+    for name, edition in editions.items():
+        chapters = edition.get("chapters") if isinstance(edition, dict) else None
+        for i, chapter in enumerate(chapters if isinstance(chapters, list) else []):
+            if not isinstance(chapter, str):
+                continue
+            written = (source_lang, chapter) in sources.chapters
+            generated = (sources.templates / "sections" / f"{chapter}.md.j2").exists()
+            if not written and not generated:
+                out.append(doc.error(("editions", name, "chapters", i), "unknown-chapter",
+                                     f"no chapter `{chapter}`",
+                                     f"write chapters/{source_lang}/{chapter}.md or choose a "
+                                     "generated section: " + ", ".join(generated_sections(sources))))
+    seen = set()
+    for i, workshop in enumerate(book.get("workshops") or []):
+        if isinstance(workshop, dict) and workshop.get("id") in seen:
+            out.append(doc.error(("workshops", i, "id"), "duplicate-id",
+                                 f"workshop `{workshop['id']}` is declared twice"))
+        if isinstance(workshop, dict):
+            seen.add(workshop.get("id"))
+            out += _check_dates(doc, ("workshops", i), workshop)
+    if isinstance(book.get("date"), str):
+        out += _check_dates(doc, (), {"date": book["date"]})
+    return out
+
+
+def generated_sections(sources: BookSources) -> list[str]:
+    return sorted(p.name.removesuffix(".md.j2")
+                  for p in (sources.templates / "sections").glob("*.md.j2"))
+
+
+# --------------------------------------------------------------------------- practices
+
+def _check_practice(doc: YamlDocument, book: dict, root: Path) -> list[Diagnostic]:
+    r = doc.data
+    if not isinstance(r, dict):
+        return []
+    out = []
+    pid, country = r.get("id"), r.get("country")
+    if isinstance(pid, str):
+        if pid != doc.path.stem:
+            out.append(doc.error(("id",), "id-file-name",
+                                 f"id `{pid}` differs from the file name `{doc.path.name}`",
+                                 f"rename the file to {pid}.yaml or fix the id"))
+        if isinstance(country, str) and not pid.startswith(country + "-"):
+            out.append(doc.error(("id",), "id-country",
+                                 f"id `{pid}` does not start with the country `{country}`"))
+    langs = book.get("languages") or []
+    if isinstance(r.get("lang"), str) and langs and r["lang"] not in langs:
+        out.append(doc.error(("lang",), "unknown-language",
+                             f"`{r['lang']}` is not one of the book's languages",
+                             "allowed: " + ", ".join(map(str, langs))))
+    if isinstance(r.get("title"), str) and "\n" in r["title"].strip():
+        out.append(doc.error(("title",), "multiline", "title must be one line"))
+
+    period, status = r.get("period"), r.get("status")
+    if isinstance(period, dict):
+        out += _check_dates(doc, ("period",), period)
+        start, end = _date_key(period.get("start")), _date_key(period.get("end"))
+        if start and start < (2022, 2) and status != "mainstreamed":
+            out.append(doc.error(("period", "start"), "too-early",
+                                 f"start {period['start']} is before February 2022",
+                                 "only a `mainstreamed` practice may start earlier"))
+        if start and end and end < start[:len(end)] and end[:len(start)] < start:
+            out.append(doc.error(("period", "end"), "date-order",
+                                 f"end {period['end']} is before start {period['start']}"))
+        if status == "completed" and "end" not in period:
+            out.append(doc.error(("period",), "missing-field",
+                                 "a `completed` practice needs `period.end`", "add `end:`"))
+    provenance = r.get("provenance")
+    if isinstance(provenance, dict):
+        out += _check_dates(doc, ("provenance",), provenance)
+        workshops = {w.get("id") for w in book.get("workshops") or [] if isinstance(w, dict)}
+        if provenance.get("method") == "workshop":
+            ws = provenance.get("workshop")
+            if ws is None:
+                out.append(doc.error(("provenance", "workshop"), "missing-field",
+                                     "method `workshop` needs the workshop's id",
+                                     "declared: " + ", ".join(sorted(map(str, workshops)))))
+            elif isinstance(ws, str) and ws not in workshops:
+                close = difflib.get_close_matches(ws, sorted(map(str, workshops)), n=1)
+                out.append(doc.error(("provenance", "workshop"), "unknown-workshop",
+                                     f"workshop `{ws}` is not declared in book.yaml",
+                                     f"did you mean `{close[0]}`?" if close else
+                                     "declared: " + ", ".join(sorted(map(str, workshops)))))
+    actors = r.get("actors")
+    if isinstance(actors, list) and all(isinstance(a, dict) for a in actors):
+        types = {a.get("type") for a in actors}
+        if not types & set(vocabulary.CIVIL_SOCIETY):
+            out.append(doc.error(("actors",), "no-civil-society",
+                                 "no civil-society actor",
+                                 "add one of: " + ", ".join(vocabulary.CIVIL_SOCIETY)))
+        if not types & set(vocabulary.LOCAL_AUTHORITY):
+            out.append(doc.error(("actors",), "no-local-authority",
+                                 "no local or regional authority among the actors",
+                                 "add one of: " + ", ".join(vocabulary.LOCAL_AUTHORITY)))
+    partnership = r.get("partnership")
+    if isinstance(partnership, dict) and partnership.get("formalised") is True \
+            and "instrument" not in partnership:
+        out.append(doc.error(("partnership", "instrument"), "missing-field",
+                             "a formalised partnership needs its `instrument`",
+                             "allowed: " + ", ".join(vocabulary.VOCABULARIES["instrument"])))
+    themes = r.get("themes")
+    if isinstance(themes, list):
+        for i, theme in enumerate(themes):
+            if theme in themes[:i]:
+                out.append(doc.error(("themes", i), "repeated", f"theme `{theme}` is repeated"))
+    budget = _get(r, "resources.budget")
+    if isinstance(budget, dict) and isinstance(budget.get("currency"), str) \
+            and len(budget["currency"]) == 3 and budget["currency"] not in _CURRENCIES:
+        out.append(doc.error(("resources", "budget", "currency"), "unknown-currency",
+                             f"`{budget['currency']}` is not an ISO 4217 currency code"))
+    for i, source in enumerate(r.get("sources") or []):
+        if isinstance(source, dict):
+            out += _check_dates(doc, ("sources", i), source)
+            url = source.get("url")
+            if isinstance(url, str) and _scheme(url) not in SAFE_SCHEMES:
+                out.append(doc.error(("sources", i, "url"), "unsafe-link",
+                                     f"link `{_short(url)}` is not http, https or mailto"))
+
+    editorial = r.get("editorial") if isinstance(r.get("editorial"), dict) else {}
+    estatus = editorial.get("status")
+    if estatus in NEEDS_ASSESSMENT:
+        for name in ("results", "lessons", "transferability"):
+            if name not in r:
+                out.append(doc.error((name,), "missing-field",
+                                     f"a {estatus} record needs `{name}`", f"add `{name}:`"))
+        if "assessment" not in r:
+            out.append(doc.error(("assessment",), "missing-field",
+                                 f"a {estatus} record needs its `assessment`",
+                                 "add the assessors and scores C1–C10"))
+    assessors = _get(r, "assessment.assessors")
+    if isinstance(assessors, list) and isinstance(country, str) and len(assessors) >= 2 \
+            and all(isinstance(a, dict) and isinstance(a.get("country"), str) for a in assessors) \
+            and all(a["country"] == country for a in assessors):
+        out.append(doc.error(("assessment", "assessors"), "assessors-one-country",
+                             f"every assessor is from {country}",
+                             "at least one assessor must come from another country"))
+    if estatus == PUBLISHED and editorial.get("consent") is not True:
+        out.append(doc.error(("editorial", "consent"), "no-consent",
+                             "a published record needs `consent: true`",
+                             "get the partners' consent or set the status back to `validated`"))
+    for name in vocabulary.TRANSLATABLE:
+        text = _get(r, name)
+        if isinstance(text, str):
+            out += check_prose(doc, tuple(name.split(".")), text, name, root)
+    return out
+
+
+def _check_dates(doc: YamlDocument, path: tuple, mapping: dict) -> list[Diagnostic]:
+    out = []
+    for key in ("start", "end", "collected", "accessed", "date"):
+        value = mapping.get(key)
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                out.append(doc.error(path + (key,), "bad-date", f"{value} is not a calendar date"))
+    return out
+
+
+def _date_key(value) -> tuple | None:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}(-[0-9]{2}){0,2}", value):
+        return None
+    return tuple(int(p) for p in value.split("-"))
+
+
+# --------------------------------------------------------------------------- prose
+
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?\1")
+_RAW_HTML = re.compile(r"<!--|<\?|<!\[CDATA\[|</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])[^<>]*>")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
+_LINK = re.compile(r"\]\(\s*<?([^\s)>]*)")
+_REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
+_ATTRS = re.compile(r"\{[^{}\n]*\}")
+_HANDLER = re.compile(r"(?:^|[\s{])on[a-z]+\s*=", re.I)
+_CITE_GROUP = re.compile(r"\[[^\[\]]*?@[^\[\]]*\]")
+_CITE_KEY = re.compile(r"(?<![\w@.])@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*[\w])")
+_WRAPPED_NUMBER = re.compile(r"^[^\n]*\S[^\n]*\n([ \t]*)([0-9]{3,}[.)])(?:[ \t]|$)", re.M)
+_BLOCK_START = re.compile(r"^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s|>|```|~~~|:::)", re.M)
+
+
+def check_prose(doc_or_path, path: tuple, text: str, field: str, root: Path,
+                line_offset: int = 0) -> list[Diagnostic]:
+    """Raw HTML, unsafe links, event-handler attributes and links to missing files."""
+    out = []
+    plain = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+
+    def report(offset: int, code: str, message: str, hint: str = ""):
+        if isinstance(doc_or_path, YamlDocument):
+            out.append(doc_or_path.error(path, code, message, hint))
+        else:
+            line = line_offset + plain.count("\n", 0, offset) + 1
+            column = offset - (plain.rfind("\n", 0, offset) + 1) + 1
+            out.append(error(doc_or_path, code, message, line=line, column=column,
+                             field=field, hint=hint))
+
+    for m in _AUTOLINK.finditer(plain):
+        _check_target(m.group(1), m.start(), report, root, autolink=True)
+    for m in _RAW_HTML.finditer(_AUTOLINK.sub(lambda m: " " * len(m.group(0)), plain)):
+        report(m.start(), "raw-html", f"raw HTML `{_short(m.group(0))}` is not allowed",
+               "use Markdown: *emphasis*, [links](https://…), lists")
+    for pattern in (_LINK, _REFDEF):
+        for m in pattern.finditer(plain):
+            _check_target(m.group(1), m.start(1), report, root)
+    for m in _ATTRS.finditer(plain):
+        if _HANDLER.search(m.group(0)):
+            report(m.start(), "event-handler",
+                   f"attribute `{_short(m.group(0))}` sets an event handler",
+                   "remove the `on…=` attribute")
+    for m in _WRAPPED_NUMBER.finditer(plain):
+        out.append(_warning_at(doc_or_path, path, field, plain, m.start(2), line_offset,
+                               "wrapped-number",
+                               f"a line starts with `{m.group(2)}`, which Markdown reads as "
+                               "a numbered list", "move the number to the previous line"))
+    if field in vocabulary.INLINE_MARKDOWN and isinstance(doc_or_path, YamlDocument):
+        if "\n\n" in text.strip() or _BLOCK_START.search(text):
+            report(0, "block-markdown", "only inline Markdown is allowed here",
+                   "one paragraph without headings, lists or quotes")
+    return out
+
+
+def _warning_at(doc_or_path, path, field, text, offset, line_offset, code, message, hint):
+    if isinstance(doc_or_path, YamlDocument):
+        line, column = doc_or_path.where(path)
+        return warning(doc_or_path.path, code, message, line=line, column=column,
+                       field=field_name(path), hint=hint)
+    line = line_offset + text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return warning(doc_or_path, code, message, line=line, column=column, field=field, hint=hint)
+
+
+def _check_target(target: str, offset: int, report, root: Path, autolink: bool = False):
+    url = html.unescape(target).strip()
+    url = re.sub(r"[\x00-\x20\x7f]", "", url)
+    scheme = _scheme(url)
+    if scheme:
+        if scheme not in SAFE_SCHEMES:
+            report(offset, "unsafe-link", f"link `{_short(target)}` uses `{scheme}:`",
+                   "only http, https and mailto links are allowed")
+        return
+    if autolink or not url or url.startswith("#"):
+        return
+    local = url.split("#", 1)[0].split("?", 1)[0]
+    resolved = (root / local).resolve()
+    if not resolved.is_relative_to(root.resolve()) or not resolved.is_file():
+        report(offset, "missing-file", f"`{_short(target)}` is not a file inside the book",
+               "paths are relative to the sources folder, e.g. `images/map.png`")
+
+
+def _scheme(url: str) -> str | None:
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", url)
+    return m.group(1).lower() if m else None
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- chapters
+
+def citations(text: str) -> list[tuple[int, str]]:
+    """(offset, id) of each practice citation `[@PL-001]` in Markdown."""
+    plain = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+    found = []
+    for group in _CITE_GROUP.finditer(plain):
+        for key in _CITE_KEY.finditer(group.group(0)):
+            found.append((group.start() + key.start(), key.group(1)))
+    return found
+
+
+def _check_chapter(chapter: Chapter, book: dict, ids: set, published: set,
+                   root: Path) -> list[Diagnostic]:
+    out = []
+    langs = book.get("languages") or []
+    if langs and chapter.lang not in langs:
+        out.append(warning(chapter.path, "unknown-language",
+                           f"`{chapter.lang}` is not one of the book's languages; "
+                           "the chapter is not used"))
+    out += check_prose(chapter.path, (), chapter.body, "", root, chapter.body_line - 1)
+    text = chapter.body
+    for offset, key in citations(text):
+        line = chapter.body_line + text.count("\n", 0, offset)
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        if key not in ids:
+            close = difflib.get_close_matches(key, sorted(ids), n=1)
+            out.append(error(chapter.path, "unknown-practice",
+                             f"citation `@{key}` names no practice record",
+                             line=line, column=column,
+                             hint=f"did you mean `@{close[0]}`?" if close else
+                             "cite a record id such as `[@PL-001]`"))
+        elif key not in published:
+            out.append(error(chapter.path, "unpublished-practice",
+                             f"citation `@{key}` names a record that is not published",
+                             line=line, column=column,
+                             hint="publish the record or remove the citation"))
+    return out
+
+
+# --------------------------------------------------------------------------- translations
+
+def _check_translation(doc: YamlDocument, lang: str, unit: str, book: dict, ids: set,
+                       sources: BookSources) -> list[Diagnostic]:
+    out = []
+    langs = book.get("languages") or []
+    if langs and lang not in langs:
+        out.append(warning(doc.path, "unknown-language",
+                           f"`{lang}` is not one of the book's languages; the file is not used"))
+    if unit == "book":
+        allowed = ("title", "subtitle", "notice")
+    elif unit in ids:
+        allowed = vocabulary.TRANSLATABLE
+    else:
+        close = difflib.get_close_matches(unit, sorted(ids), n=1)
+        return out + [error(doc.path, "unknown-practice",
+                            f"translation of `{unit}`, which is no practice record",
+                            hint=f"did you mean {close[0]}.yaml?" if close else "")]
+    if doc.data is None:
+        return out
+    if not isinstance(doc.data, dict):
+        return out + [doc.error((), "not-a-mapping", "expected a mapping of fields")]
+    for key, entry in doc.data.items():
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            out.append(doc.error((key,), "unknown-field", f"`{key}` is not a translatable field",
+                                 f"did you mean `{close[0]}`?" if close else
+                                 "translatable: " + ", ".join(allowed)))
+            continue
+        found = check_schema(doc, TRANSLATION_ENTRY, (key,))
+        out += found
+        if not found and not entry.get("untranslated"):
+            out += check_prose(doc, (key, "text"), entry["text"], key, sources.root)
+    return out
+
+
+# --------------------------------------------------------------------------- strings
+
+def _check_strings(sources: BookSources) -> list[Diagnostic]:
+    """Every language the book builds has every interface string the reference has."""
+    reference = sources.strings.get("en")
+    if reference is None or not isinstance(reference.data, dict):
+        return []
+    wanted = dict(_flat_keys(reference.data))
+    out = []
+    for lang in sources.book_data.get("languages") or []:
+        doc = sources.strings.get(lang)
+        if doc is None or lang == "en":
+            continue
+        have = dict(_flat_keys(doc.data)) if isinstance(doc.data, dict) else {}
+        for key in sorted(set(wanted) - set(have)):
+            out.append(error(doc.path, "missing-string", f"interface string `{key}` is missing",
+                             line=1, column=1,
+                             hint=f"translate it from {reference.path.name}"))
+        for key, value in have.items():
+            path = tuple(key.split("."))
+            if key not in wanted:
+                out.append(doc.error(path, "unknown-string",
+                                     f"interface string `{key}` is not in {reference.path.name}"))
+            elif not isinstance(value, str) or not value.strip():
+                out.append(doc.error(path, "missing-string", f"interface string `{key}` is empty"))
+            elif _placeholders(value) != _placeholders(wanted[key]):
+                out.append(doc.error(path, "bad-placeholder",
+                                     f"placeholders {sorted(_placeholders(value))} differ from "
+                                     f"{sorted(_placeholders(wanted[key]))} in "
+                                     f"{reference.path.name}",
+                                     "keep every `{name}` of the reference, unchanged"))
+    return out
+
+
+def _placeholders(text) -> set:
+    return set(re.findall(r"\{(\w+)\}", text)) if isinstance(text, str) else set()
+
+
+def _flat_keys(data: dict, prefix: str = ""):
+    for key, value in data.items():
+        if isinstance(value, dict):
+            yield from _flat_keys(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _get(data, dotted: str):
+    return _get_path(data, tuple(dotted.split(".")))
+
+
+def _get_path(data, path: tuple):
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+__all__ = ["validate", "check_schema", "check_prose", "citations", "field_name"]

@@ -1,0 +1,177 @@
+"""Reading YAML safely, keeping the line and column of every value.
+
+The reader accepts a YAML 1.2 core-schema subset: mappings with string keys, sequences,
+strings, integers, floats, booleans (`true`/`false` only) and null. Dates stay strings
+(the schema checks their format). Everything else is a reported problem, never a crash:
+bytes that are not UTF-8, files over 1 MiB, syntax errors, duplicate keys, tags that
+would construct objects, aliases that expand without bound and absurd nesting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, error
+
+MAX_BYTES = 1024 * 1024
+MAX_VALUES = 100_000  # values after alias expansion
+MAX_DEPTH = 50
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in
+                 ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"),
+                  ".nan": float("nan")}
+
+Path_ = tuple  # a field path such as ("actors", 2, "type")
+
+
+def field_name(path: Path_) -> str:
+    """("actors", 2, "type") -> "actors[2].type"."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    path: Path
+    data: Any
+    positions: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, path: Path_) -> tuple[int, int]:
+        """Line and column of a field, or of its nearest ancestor that exists."""
+        path = tuple(path)
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def error(self, path: Path_, code: str, message: str, hint: str = "") -> Diagnostic:
+        line, column = self.where(path)
+        return error(self.path, code, message, line=line, column=column,
+                     field=field_name(path), hint=hint)
+
+
+class _Problem(Exception):
+    def __init__(self, code: str, message: str, mark=None, hint: str = ""):
+        super().__init__(message)
+        self.code, self.message, self.mark, self.hint = code, message, mark, hint
+
+
+def read_text(path: Path) -> tuple[str | None, list[Diagnostic]]:
+    """The file's text, or the problems that make it unreadable."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [error(path, "file-too-large",
+                                f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)",
+                                hint="split it or remove pasted material")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [error(path, "unreadable", f"cannot read file: {exc.strerror or exc}")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        before = raw[:exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [error(path, "not-utf8",
+                            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                            line=line, column=column,
+                            hint="save the file as UTF-8")]
+
+
+def load_yaml(path: Path, text: str | None = None) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Parse one YAML file into plain data with positions; problems are returned, not raised."""
+    path = Path(path)
+    if text is None:
+        text, problems = read_text(path)
+        if text is None:
+            return None, problems
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        if len(nodes) > 1:
+            raise _Problem("several-documents", "the file holds more than one YAML document",
+                           nodes[1].start_mark, "keep one mapping per file; remove `---`")
+        node = nodes[0] if nodes else None
+        positions: dict = {}
+        builder = _Builder(positions)
+        data = builder.build(node, (), 0) if node is not None else None
+    except _Problem as p:
+        line, column = (p.mark.line + 1, p.mark.column + 1) if p.mark else (1, 1)
+        return None, [error(path, p.code, p.message, line=line, column=column, hint=p.hint)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        return None, [error(path, "yaml-syntax", f"YAML syntax: {message}", line=line,
+                            column=column, hint="check indentation, colons and quotes")]
+    except yaml.YAMLError as exc:
+        return None, [error(path, "yaml-syntax", f"YAML syntax: {exc}")]
+    except RecursionError:
+        return None, [error(path, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels")]
+    return YamlDocument(path, data, positions), []
+
+
+class _Builder:
+    def __init__(self, positions: dict):
+        self.positions = positions
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: tuple, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _Problem("alias-bomb", f"the document expands to more than {MAX_VALUES:,} "
+                           "values (aliases repeated without bound?)", node.start_mark,
+                           "remove the `*alias` references")
+        if depth > MAX_DEPTH:
+            raise _Problem("too-deep", f"nesting is deeper than {MAX_DEPTH} levels",
+                           node.start_mark)
+        if node.tag not in _ALLOWED_TAGS:
+            raise _Problem("yaml-tag", f"YAML tag `{node.tag}` is not allowed",
+                           node.start_mark, "write plain values without `!` tags")
+        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            result: dict = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
+                    raise _Problem("yaml-key", "keys must be plain words", key_node.start_mark)
+                key = key_node.value
+                if key in result:
+                    raise _Problem("duplicate-key", f"key `{key}` appears twice in this mapping",
+                                   key_node.start_mark, "keep one of them")
+                result[key] = self.build(value_node, path + (key,), depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    value = node.value
+    if node.style or node.tag == _CORE + "str":  # quoted, literal or folded, or !!str
+        return value
+    if value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if _INT.fullmatch(value):
+        return int(value, 0) if value.startswith(("0o", "0x")) else int(value)
+    if _FLOAT.fullmatch(value) and any(c.isdigit() for c in value):
+        return float(value)
+    if value.lower() in _SPECIAL_FLOAT:
+        return _SPECIAL_FLOAT[value.lower()]
+    return value
