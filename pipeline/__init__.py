@@ -1,0 +1,1 @@
+"""Publishing toolchain for a multilingual policy paper built from practice records."""

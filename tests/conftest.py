@@ -1,0 +1,67 @@
+"""Shared fixtures: a small book on disk, built from real templates."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+SAMPLE = ROOT / "sources"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+MINI_BOOK = """\
+slug: mini-book
+version: 1.0.0
+date: 2025-01-31
+identifier: urn:uuid:00000000-0000-4000-8000-000000000001
+source_language: en
+languages: [en, uk]
+title: Mini book
+editors: [A. Editor]
+publisher: Test Publisher
+place: Lviv
+licence: CC BY 4.0
+workshops:
+  - {id: CZ-2024-09, country: CZ, city: Brno, start: 2024-09-26}
+default_edition: full
+editions:
+  full:
+    fallback: mark
+    chapters: [intro, practices]
+"""
+
+
+@pytest.fixture
+def mini_book(tmp_path) -> Path:
+    """A valid one-record book in two languages; tests break one thing at a time."""
+    root = tmp_path / "sources"
+    (root / "practices").mkdir(parents=True)
+    (root / "chapters" / "en").mkdir(parents=True)
+    (root / "book.yaml").write_text(MINI_BOOK, encoding="utf-8")
+    shutil.copy(FIXTURES / "records" / "valid.yaml", root / "practices" / "CZ-900.yaml")
+    (root / "chapters" / "en" / "intro.md").write_text(
+        "# Introduction {#intro}\n\nAs the Brno practice shows [@CZ-900], it works.\n",
+        encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    """A copy of the real sample paper's sources."""
+    root = tmp_path / "sources"
+    shutil.copytree(SAMPLE, root)
+    return root
+
+
+def run_cli(*args, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    """Run `python -m pipeline …` as a user would, with the real templates."""
+    cmd = [sys.executable, "-m", "pipeline", *map(str, args)]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd or ROOT, timeout=900)
+    if check and done.returncode != 0:
+        raise AssertionError(f"{cmd} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done

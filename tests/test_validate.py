@@ -1,0 +1,139 @@
+"""Validation: one small invalid file per rule, each reported with its field and line."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, TEMPLATES, run_cli
+from pipeline.load import load_sources
+from pipeline.validate import validate
+
+INVALID = sorted((FIXTURES / "records" / "invalid").glob("*.yaml"))
+EXPECT = re.compile(r"^# expect: (\w+) ([\w-]+) (\S+) line (\d+)$", re.M)
+
+
+def problems_of(root: Path):
+    sources, problems = load_sources(root, TEMPLATES)
+    return problems + validate(sources)
+
+
+def test_the_valid_fixture_and_mini_book_have_no_problems(mini_book):
+    assert problems_of(mini_book) == []
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
+def test_each_rule_is_reported_with_field_and_line(mini_book, fixture):
+    text = fixture.read_text(encoding="utf-8")
+    severity, code, field, line = EXPECT.search(text).groups()
+    name = re.search(r"^# file: (\S+)", text, re.M)
+    target = mini_book / "practices" / (name.group(1) if name else "CZ-900.yaml")
+    (mini_book / "practices" / "CZ-900.yaml").unlink()
+    target.write_text(text, encoding="utf-8")
+
+    found = [(p.severity, p.code, p.field or "-", p.line) for p in problems_of(mini_book)]
+
+    assert (severity, code, field, int(line)) in found
+    assert all(p[1] != "invalid" for p in found), "every rule has its own message"
+
+
+def test_vocabulary_typo_suggests_the_closest_code(mini_book):
+    record = mini_book / "practices" / "CZ-900.yaml"
+    record.write_text(record.read_text().replace(", education]", ", educaton]"))
+    [problem] = problems_of(mini_book)
+    assert problem.hint == "did you mean `education`?"
+    assert problem.format().startswith(f"{problem.file}:28:39: error: themes[1]: `educaton`")
+
+
+def test_every_problem_in_every_file_is_reported_in_one_run(mini_book):
+    many = (FIXTURES / "records" / "many-problems.yaml").read_text(encoding="utf-8")
+    (mini_book / "practices" / "CZ-900.yaml").write_text(many, encoding="utf-8")
+    second = mini_book / "practices" / "CZ-902.yaml"
+    second.write_text("id: CZ-902\ntitle: [unclosed\n", encoding="utf-8")
+
+    found = {(Path(p.file).name, p.code, p.field) for p in problems_of(mini_book)}
+
+    assert found >= {
+        ("CZ-900.yaml", "not-in-vocabulary", "scale"),
+        ("CZ-900.yaml", "bad-format", "period.start"),
+        ("CZ-900.yaml", "unknown-workshop", "provenance.workshop"),
+        ("CZ-900.yaml", "not-in-vocabulary", "actors[0].type"),
+        ("CZ-900.yaml", "missing-field", "partnership.instrument"),
+        ("CZ-900.yaml", "not-in-vocabulary", "themes[0]"),
+        ("CZ-900.yaml", "range", "assessment.scores.C2"),
+        ("CZ-900.yaml", "raw-html", "context"),
+        ("CZ-900.yaml", "unknown-field", "remarks"),
+        ("CZ-900.yaml", "no-consent", "editorial.consent"),
+        ("CZ-902.yaml", "yaml-syntax", ""),
+    }
+
+
+def test_citation_of_an_unknown_or_unpublished_practice_is_an_error(mini_book):
+    chapter = mini_book / "chapters" / "en" / "intro.md"
+    chapter.write_text("# Intro {#intro}\n\nSee [@CZ-909] and\nalso [@CZ-900; @PL-777].\n")
+    found = {(p.code, p.line, p.column, p.hint) for p in problems_of(mini_book)}
+    assert ("unknown-practice", 3, 6, "did you mean `@CZ-900`?") in found
+    assert any(code == "unknown-practice" and line == 4 for code, line, _, _ in found)
+
+    record = mini_book / "practices" / "CZ-900.yaml"
+    record.write_text(record.read_text().replace("status: published", "status: validated")
+                      .replace("consent: true", "consent: false"))
+    chapter.write_text("# Intro {#intro}\n\nSee [@CZ-900].\n")
+    assert [p.code for p in problems_of(mini_book)] == ["unpublished-practice"]
+
+
+def test_chapter_links_and_images_must_point_at_files_inside_the_book(mini_book):
+    (mini_book / "images").mkdir()
+    (mini_book / "images" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    chapter = mini_book / "chapters" / "en" / "intro.md"
+    chapter.write_text("# Intro {#intro}\n\n![Map](images/map.png)\n\n![Gone](images/gone.png)\n\n"
+                       "[Secret](../../etc/passwd) and [a site](https://example.org).\n")
+    found = sorted((p.code, p.line) for p in problems_of(mini_book))
+    assert found == [("missing-file", 5), ("missing-file", 7)]
+
+
+def test_missing_or_broken_interface_strings_are_errors(mini_book, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    uk = templates / "i18n" / "uk.yaml"
+    text = uk.read_text(encoding="utf-8")
+    text = re.sub(r"^    housing: .*\n", "", text, count=1, flags=re.M)
+    text = text.replace("{maximum}", "{maximun}")
+    uk.write_text(text, encoding="utf-8")
+    sources, problems = load_sources(mini_book, templates)
+    found = {(p.code, p.field) for p in problems + validate(sources)}
+    assert ("missing-string", "") in found or any(c == "missing-string" for c, _ in found)
+    assert ("bad-placeholder", "sections.rubric_intro") in found
+
+
+def test_cli_exit_codes_and_json(mini_book):
+    ok = run_cli("validate", "--sources", mini_book)
+    assert ok.returncode == 0, ok.stderr
+    assert "0 errors" in ok.stderr
+
+    record = mini_book / "practices" / "CZ-900.yaml"
+    record.write_text(record.read_text().replace("scale: municipal", "scale: city"))
+    bad = run_cli("validate", "--sources", mini_book)
+    assert bad.returncode == 1
+    assert re.search(r"CZ-900\.yaml:6:8: error: scale: `city` is not an allowed value", bad.stderr)
+    assert "Traceback" not in bad.stderr
+
+    as_json = run_cli("validate", "--sources", mini_book, "--format", "json")
+    report = json.loads(as_json.stdout)
+    assert as_json.returncode == 1
+    assert report["errors"] == 1
+    assert report["problems"][0]["field"] == "scale"
+    assert report["problems"][0]["line"] == 6
+
+    usage = run_cli("validate", "--format", "xml")
+    assert usage.returncode == 2
+
+
+def test_the_sample_paper_is_valid():
+    sources, problems = load_sources(Path(__file__).parent.parent / "sources", TEMPLATES)
+    problems += validate(sources)
+    assert [p.format() for p in problems if p.severity == "error"] == []
