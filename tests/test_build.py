@@ -1,0 +1,124 @@
+"""End to end: `make build` on the sample paper, with real pandoc and WeasyPrint."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+LANGS = ("en", "uk", "pl", "cs", "sk", "hu")
+SLUG = "partners-in-advocacy"
+
+
+def make(*args, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", *args], cwd=cwd, capture_output=True, text=True, timeout=1800)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The sample paper built once by make, into a temporary folder."""
+    out = tmp_path_factory.mktemp("build")
+    done = make("-j2", "build", f"OUT={out}")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return out, done
+
+
+def title(lang: str) -> str:
+    if lang == "en":
+        return yaml.safe_load((ROOT / "sources" / "book.yaml").read_text("utf-8"))["title"]
+    data = yaml.safe_load((ROOT / "sources" / "translations" / lang / "book.yaml").read_text("utf-8"))
+    return data["title"]["text"]
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_language_has_a_pdf_with_embedded_fonts_and_its_own_text(built, lang):
+    out, _ = built
+    pdf = out / "full" / lang / f"{SLUG}-full-{lang}.pdf"
+    reader = PdfReader(pdf)
+    assert len(reader.pages) > 30
+    assert reader.metadata.title == title(lang)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang
+    assert "/StructTreeRoot" in root, "the PDF is tagged"
+    fonts = set()
+    for page in reader.pages[:12]:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/DescendantFonts", [font])[0].get_object().get("/FontDescriptor")
+            fonts.add((str(font["/BaseFont"]), descriptor is not None and
+                       any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+    assert fonts and all(embedded for _, embedded in fonts), fonts
+    assert all("Noto" in name for name, _ in fonts)
+    text = pdf_text(pdf)
+    assert title(lang) in text
+    assert "\ufffd" not in text
+    letters = {"uk": "їєґі", "pl": "ąęłż", "cs": "řěů", "sk": "ľôä", "hu": "őű", "en": "the"}[lang]
+    assert all(ch in text for ch in letters), f"{lang}: {letters}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_language_has_a_well_formed_epub(built, lang):
+    out, _ = built
+    epub = out / "full" / lang / f"{SLUG}-full-{lang}.epub"
+    with zipfile.ZipFile(epub) as z:
+        names = z.namelist()
+        assert names[0] == "mimetype" and z.read("mimetype") == b"application/epub+zip"
+        assert z.testzip() is None
+        opf = z.read("EPUB/content.opf").decode("utf-8")
+        assert f"<dc:language>{lang}</dc:language>" in opf
+        assert any(n.endswith(".ttf") for n in names), "fonts are embedded"
+        chapters = "".join(z.read(n).decode("utf-8") for n in names if n.endswith(".xhtml"))
+    assert title(lang) in chapters
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_language_has_an_html_site_with_a_language_switcher(built, lang):
+    out, _ = built
+    site = out / "full" / lang / "html"
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'<html lang="{lang}"', html)
+    assert title(lang) in html
+    assert (site / "assets" / "book.css").exists()
+    assert (site / "assets" / "fonts" / "NotoSerif-Regular.ttf").exists()
+    for other in LANGS:
+        assert f'href="../../{other}/html/index.html"' in html
+        assert (site / ".." / ".." / other / "html" / "index.html").resolve().exists()
+
+
+def test_a_second_build_with_nothing_changed_renders_nothing(built):
+    out, _ = built
+    dry = make("-n", "build", f"OUT={out}")
+    assert dry.returncode == 0, dry.stderr
+    assert "pipeline render" not in dry.stdout and "pipeline assemble" not in dry.stdout
+
+
+def test_editing_one_translation_rebuilds_only_that_language(built):
+    out, _ = built
+    translation = ROOT / "sources" / "translations" / "pl" / "book.yaml"
+    stamp = translation.stat()
+    try:
+        translation.touch()
+        dry = make("-n", "build", f"OUT={out}")
+    finally:
+        import os
+        os.utime(translation, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assembled = set(re.findall(r"assemble --lang (\w+)", dry.stdout))
+    assert assembled == {"pl"}, dry.stdout
+
+
+def test_build_prints_progress_and_a_summary(built):
+    _, done = built
+    assert re.search(r"pdf\s+uk\s+.*\.pdf\s+\(\d", done.stderr + done.stdout)
+    assert "Built edition 'full' (18 artefacts)" in done.stdout

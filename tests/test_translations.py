@@ -1,0 +1,74 @@
+"""Per-field translation state: source hashes, staleness, fallback in the output."""
+
+from __future__ import annotations
+
+import yaml
+
+from conftest import TEMPLATES, run_cli
+from pipeline.assemble import assemble
+from pipeline.load import load_sources
+from pipeline.merge import translation_status
+
+
+def status(root, lang="uk"):
+    sources, _ = load_sources(root, TEMPLATES)
+    return {(s.unit, s.field): s.state for s in translation_status(sources, lang)}
+
+
+def translate_all(root, lang="uk"):
+    """Scaffold, then 'translate' every field by marking it done."""
+    run_cli("translate", "scaffold", "--lang", lang, "--sources", root, check=True)
+    for path in (root / "translations" / lang).glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in data.values():
+            entry["text"] = "Переклад: " + entry["text"]
+            entry.pop("untranslated", None)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for path in (root / "chapters" / lang).glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace("untranslated: true\n", ""),
+                        encoding="utf-8")
+
+
+def test_scaffold_marks_everything_missing_then_translation_makes_it_current(mini_book):
+    run_cli("translate", "scaffold", "--lang", "uk", "--sources", mini_book, check=True)
+    states = status(mini_book)
+    assert states and set(states.values()) == {"missing"}
+    translate_all(mini_book)
+    assert set(status(mini_book).values()) == {"current"}
+
+
+def test_editing_one_source_sentence_makes_exactly_that_field_stale(mini_book):
+    translate_all(mini_book)
+    record = mini_book / "practices" / "CZ-900.yaml"
+    record.write_text(record.read_text().replace("  Lessons text.", "  Lessons text, revised."))
+    stale = {key for key, state in status(mini_book).items() if state != "current"}
+    assert stale == {("CZ-900", "lessons")}
+
+
+def test_scaffold_never_overwrites_translated_work(mini_book):
+    translate_all(mini_book)
+    path = mini_book / "translations" / "uk" / "CZ-900.yaml"
+    before = path.read_text(encoding="utf-8")
+    record = mini_book / "practices" / "CZ-900.yaml"
+    record.write_text(record.read_text().replace("  Lessons text.", "  Lessons text, revised."))
+    run_cli("translate", "scaffold", "--lang", "uk", "--sources", mini_book, check=True)
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_untranslated_parts_are_shown_in_the_source_language_with_a_notice(mini_book):
+    sources, _ = load_sources(mini_book, TEMPLATES)
+    result = assemble(sources, "uk", None)
+    assert "[Introduction]{lang=en}" in result.markdown
+    assert "::: fallback-notice" in result.markdown
+    assert "Цю частину ще не перекладено" in result.markdown
+    assert result.fallbacks > 0
+
+
+def test_status_reports_per_field_with_file_and_line_and_fails_on_request(mini_book):
+    run_cli("translate", "scaffold", "--lang", "uk", "--sources", mini_book, check=True)
+    done = run_cli("status", "--sources", mini_book, "--fail-on", "missing")
+    assert done.returncode == 1
+    assert "uk: 0% complete" in done.stdout
+    assert "missing CZ-900.summary" in done.stdout
+    assert "translations/uk/CZ-900.yaml:" in done.stdout
+    assert run_cli("status", "--sources", mini_book).returncode == 0
