@@ -31,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 # ---------------------------------------------------------------- generated rules
 # Per-artefact rules (language × format × edition) come from the book itself.
 RULES := $(OUT)/.work/rules.mk
-NEEDS_RULES := $(filter-out clean clean-venv help test venv,$(or $(MAKECMDGOALS),build))
+NEEDS_RULES := $(filter build $(OUT)/%,$(or $(MAKECMDGOALS),build))
 
 ifneq ($(NEEDS_RULES),)
 -include $(RULES)
@@ -39,7 +39,7 @@ endif
 
 $(RULES): $(VENV)/.installed $(SOURCES)/book.yaml $(wildcard $(SOURCES)/practices $(SOURCES)/chapters/* $(SOURCES)/translations/* $(TEMPLATES)/*)
 	@mkdir -p $(@D)
-	$(PIPELINE) makefile > $@.tmp && mv $@.tmp $@
+	@$(PIPELINE) makefile > $@.tmp && mv $@.tmp $@
 
 EDITION ?= $(BOOK_DEFAULT_EDITION)
 LANGS   ?= $(BOOK_LANGS)
@@ -58,11 +58,11 @@ build: $(VENV)/.installed $(RULES) $(targets)
 
 ## validate: check every source file and print every problem in one run
 validate: $(VENV)/.installed
-	$(PIPELINE) validate
+	@$(PIPELINE) validate
 
 ## status: translation status per language, down to the field
 status: $(VENV)/.installed
-	$(PIPELINE) status
+	@$(PIPELINE) status
 
 ## test: run the whole test suite
 test: $(VENV)/.installed

@@ -296,6 +296,7 @@ def _environment(sources: BookSources, lang: str, strings: i18n.Strings, policy:
         money=lambda b: i18n.format_money(b["amount"], b["currency"], lang),
         percent=lambda v: i18n.format_number(round(v), lang),
         anchor=lambda pid: "practice-" + str(pid).lower(),
+        practice_link=lambda pid: f"[{pid}](#practice-{str(pid).lower()})",
     )
     env.globals.update(S=strings, L=strings.label, ORIGINAL=ORIGINAL, MISSING=MISSING,
                        language_name=i18n.language_name)

@@ -129,12 +129,13 @@ class Project:
     # ------------------------------------------------------------------ make
     def make_rules(self) -> str:
         """Rules for every language × format of every edition, with their inputs."""
-        sources, _ = load_sources(self.sources, self.templates)
+        sources, problems = load_sources(self.sources, self.templates)
         book = sources.book_data
-        if not book.get("languages") or not book.get("editions"):
-            raise PipelineError(error(self.sources / "book.yaml", "no-languages",
-                                      "book.yaml declares no languages or editions",
-                                      hint="run `pipeline validate` for details"))
+        if not isinstance(book.get("languages"), list) or not isinstance(book.get("editions"), dict):
+            raise PipelineError([p for p in problems if p.file.endswith("book.yaml")] + [
+                error(self.sources / "book.yaml", "no-languages",
+                      "book.yaml declares no languages or editions",
+                      hint="run `make validate` for details")])
         slug, src = book.get("slug", "book"), self.sources
         shared = sorted(str(p) for p in (
             [src / "book.yaml"] + [d.path for d in sources.practices]
@@ -150,7 +151,7 @@ class Project:
         lines.append(f"$(OUT)/.work/validated: {' '.join(shared + code)} "
                      f"$(wildcard {src}/translations/*/*.yaml {src}/chapters/*/*.md "
                      f"{self.templates}/i18n/*.yaml)")
-        lines.append("\t$(PIPELINE) validate --stamp $@")
+        lines.append("\t@$(PIPELINE) validate --stamp $@")
         for edition in book["editions"]:
             for lang in book["languages"]:
                 work = f"$(OUT)/.work/{edition}/{lang}"
@@ -158,7 +159,7 @@ class Project:
                                f"{src}/chapters/{lang}/*.md) {self.templates}/i18n/{lang}.yaml")
                 lines.append(f"{work}/book.stamp: {' '.join(shared)} {lang_inputs} "
                              f"{' '.join(templates)} {' '.join(code)} | $(OUT)/.work/validated")
-                lines.append(f"\t$(PIPELINE) assemble --lang {lang} --edition {edition}")
+                lines.append(f"\t@$(PIPELINE) assemble --lang {lang} --edition {edition}")
                 lines.append("\t@touch $@")
                 lines.append(f"{work}/book.md: {work}/book.stamp ;")
                 for fmt in FORMATS:
@@ -167,7 +168,7 @@ class Project:
                     lines.append(f"ARTEFACTS_{edition}_{lang}_{fmt} := {target}")
                     lines.append(f"{target}: {work}/book.md {' '.join(templates)} "
                                  f"$(wildcard {self.templates}/fonts/*)")
-                    lines.append(f"\t$(PIPELINE) render --lang {lang} --edition {edition} "
+                    lines.append(f"\t@$(PIPELINE) render --lang {lang} --edition {edition} "
                                  f"--format {fmt}")
         return "\n".join(lines) + "\n"
 

@@ -97,7 +97,8 @@ def assemble(project, lang, edition):
     if has_errors(problems):
         _print_problems(problems)
         return EXIT_ERRORS
-    project.assemble(sources, lang, edition)
+    path = project.assemble(sources, lang, edition)
+    click.echo(f"  text {lang}  {path}", err=True)
     return EXIT_OK
 
 
