@@ -161,12 +161,13 @@ class Project:
                              f"{' '.join(templates)} {' '.join(code)} | $(OUT)/.work/validated")
                 lines.append(f"\t@$(PIPELINE) assemble --lang {lang} --edition {edition}")
                 lines.append("\t@touch $@")
-                lines.append(f"{work}/book.md: {work}/book.stamp ;")
+                # Written only when their content changes, so renders follow real edits.
+                lines.append(f"{work}/book.md {work}/meta.yaml: {work}/book.stamp ;")
                 for fmt in FORMATS:
                     target = self.artefact(slug, edition, lang, fmt)
                     target = "$(OUT)/" + str(target.relative_to(self.out))
                     lines.append(f"ARTEFACTS_{edition}_{lang}_{fmt} := {target}")
-                    lines.append(f"{target}: {work}/book.md {' '.join(templates)} "
+                    lines.append(f"{target}: {work}/book.md {work}/meta.yaml {' '.join(templates)} "
                                  f"$(wildcard {self.templates}/fonts/*)")
                     lines.append(f"\t@$(PIPELINE) render --lang {lang} --edition {edition} "
                                  f"--format {fmt}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -24,11 +25,18 @@ def make(*args, cwd=ROOT) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The sample paper built once by make, into a temporary folder."""
-    out = tmp_path_factory.mktemp("build")
-    done = make("-j2", "build", f"OUT={out}")
+    """A copy of the sample paper built once by make, into a temporary folder."""
+    base = tmp_path_factory.mktemp("book")
+    sources, out = base / "sources", base / "build"
+    shutil.copytree(ROOT / "sources", sources)
+    done = make("-j2", "build", f"OUT={out}", f"SOURCES={sources}")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return out, done
+    return out, done, sources
+
+
+def artefact_times(out: Path) -> dict:
+    return {p.relative_to(out / "full"): p.stat().st_mtime_ns for p in (out / "full").rglob("*")
+            if p.is_file()}
 
 
 def title(lang: str) -> str:
@@ -44,7 +52,7 @@ def pdf_text(path: Path) -> str:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_language_has_a_pdf_with_embedded_fonts_and_its_own_text(built, lang):
-    out, _ = built
+    out = built[0]
     pdf = out / "full" / lang / f"{SLUG}-full-{lang}.pdf"
     reader = PdfReader(pdf)
     assert len(reader.pages) > 30
@@ -70,7 +78,7 @@ def test_every_language_has_a_pdf_with_embedded_fonts_and_its_own_text(built, la
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_language_has_a_well_formed_epub(built, lang):
-    out, _ = built
+    out = built[0]
     epub = out / "full" / lang / f"{SLUG}-full-{lang}.epub"
     with zipfile.ZipFile(epub) as z:
         names = z.namelist()
@@ -85,7 +93,7 @@ def test_every_language_has_a_well_formed_epub(built, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_language_has_an_html_site_with_a_language_switcher(built, lang):
-    out, _ = built
+    out = built[0]
     site = out / "full" / lang / "html"
     html = (site / "index.html").read_text(encoding="utf-8")
     assert re.search(rf'<html lang="{lang}"', html)
@@ -98,27 +106,31 @@ def test_every_language_has_an_html_site_with_a_language_switcher(built, lang):
 
 
 def test_a_second_build_with_nothing_changed_renders_nothing(built):
-    out, _ = built
-    dry = make("-n", "build", f"OUT={out}")
-    assert dry.returncode == 0, dry.stderr
-    assert "pipeline render" not in dry.stdout and "pipeline assemble" not in dry.stdout
+    out, _, sources = built
+    before = artefact_times(out)
+    again = make("build", f"OUT={out}", f"SOURCES={sources}")
+    assert again.returncode == 0, again.stderr
+    assert artefact_times(out) == before
+    assert "pdf " not in again.stderr
 
 
 def test_editing_one_translation_rebuilds_only_that_language(built):
-    out, _ = built
-    translation = ROOT / "sources" / "translations" / "pl" / "book.yaml"
-    stamp = translation.stat()
-    try:
-        translation.touch()
-        dry = make("-n", "build", f"OUT={out}")
-    finally:
-        import os
-        os.utime(translation, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
-    assembled = set(re.findall(r"assemble --lang (\w+)", dry.stdout))
-    assert assembled == {"pl"}, dry.stdout
+    out, _, sources = built
+    translation = sources / "translations" / "pl" / "book.yaml"
+    text = translation.read_text(encoding="utf-8")
+    assert "text: Partnerzy" in text
+    translation.write_text(text.replace("text: Partnerzy", "text: Próbne Partnerzy"),
+                           encoding="utf-8")
+    before = artefact_times(out)
+    again = make("build", f"OUT={out}", f"SOURCES={sources}")
+    assert again.returncode == 0, again.stderr
+    after = artefact_times(out)
+    changed = {path.parts[0] for path in after if after[path] != before.get(path)}
+    assert changed == {"pl"}
+    assert "Próbne Partnerzy" in pdf_text(out / "full" / "pl" / f"{SLUG}-full-pl.pdf")
 
 
 def test_build_prints_progress_and_a_summary(built):
-    _, done = built
+    _, done, _ = built
     assert re.search(r"pdf\s+uk\s+.*\.pdf\s+\(\d", done.stderr + done.stdout)
     assert "Built edition 'full' (18 artefacts)" in done.stdout
