@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import jinja2
 
+from . import analysis as analysis_mod
+from . import charts as charts_mod
 from . import i18n, rubric, vocabulary
 from .diagnostics import PipelineError, error
 from .load import BookSources
@@ -29,6 +31,7 @@ class Assembly:
     markdown: str
     metadata: dict = field(default_factory=dict)
     fallbacks: int = 0    # translatable units shown in another language
+    figures: dict = field(default_factory=dict)  # file name -> bytes (charts/<name>.svg)
 
 
 def edition_config(sources: BookSources, edition: str | None) -> tuple[str, dict]:
@@ -73,7 +76,14 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Ass
         record["has_stale"] = any(s.state == STALE for s in statuses)
         records.append(record)
 
+    analysis = analysis_mod.analyse(records)
+    uses_charts = any((sources.templates / "sections" / f"{c}.md.j2").exists()
+                      and "charts[" in (sources.templates / "sections" / f"{c}.md.j2").read_text()
+                      for c in config["chapters"])
+    charts = {c.name: c for c in (charts_mod.draw(analysis, strings, sources.templates / "fonts")
+                                  if uses_charts else [])}
     context = {
+        "analysis": analysis, "charts": charts,
         "book": localized_book, "lang": lang, "edition": name, "policy": policy,
         "practices": records, "by_country": _group(records, lambda r: [r["country"]]),
         "by_theme": _group(records, lambda r: r["themes"][:1]),
@@ -127,7 +137,8 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Ass
                                    date=i18n.format_partial_date(book["date"], lang)),
         "citation": _citation(book, title.text, lang, strings),
     }
-    return Assembly(lang, name, markdown, metadata, counter.count)
+    figures = {f"{c.name}.svg": c.svg for c in charts.values()}
+    return Assembly(lang, name, markdown, metadata, counter.count, figures)
 
 
 def organisation_index(records: list[dict]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
@@ -288,6 +299,10 @@ def _environment(sources: BookSources, lang: str, strings: i18n.Strings, policy:
                 f"{md_escape(x['name'])} ({x['country']})" for x in assessors) + ".")
         return " ".join(parts)
 
+    def figure(chart) -> str:
+        alt = chart.alt.replace("\\", "\\\\").replace('"', '\\"')
+        return f'![{md_escape(chart.caption)}](charts/{chart.name}.svg){{#fig-{chart.name} alt="{alt}"}}'
+
     env.filters.update(
         md=md_escape, inline=inline, block=block, chapter=chapter, notice=notice,
         date=date, period=period, labels=labels, reach=reach, actor_groups=actor_groups,
@@ -297,6 +312,8 @@ def _environment(sources: BookSources, lang: str, strings: i18n.Strings, policy:
         percent=lambda v: i18n.format_number(round(v), lang),
         anchor=lambda pid: "practice-" + str(pid).lower(),
         practice_link=lambda pid: f"[{pid}](#practice-{str(pid).lower()})",
+        share=lambda v: i18n.format_percent(v, lang),
+        figure=figure,
     )
     env.globals.update(S=strings, L=strings.label, ORIGINAL=ORIGINAL, MISSING=MISSING,
                        language_name=i18n.language_name)

@@ -76,6 +76,8 @@ class Project:
         metadata["pagetitle"] = metadata["title"]
         write_if_changed(work / "meta.yaml",
                          yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True))
+        for name, data in result.figures.items():
+            write_if_changed(work / "charts" / name, data)
         write_if_changed(work / "book.md", result.markdown)
         return work / "book.md"
 

@@ -14,7 +14,7 @@ import click
 from . import build as build_mod
 from .diagnostics import PipelineError, as_json, has_errors, ordered, summary
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 
 
 def _common(fn):
@@ -38,6 +38,12 @@ def _common(fn):
             click.echo("interrupted; finished artefacts are complete, nothing half-written "
                        "was kept", err=True)
             code = EXIT_INTERRUPTED
+        except Exception as exc:  # a bug of ours: one line, the traceback only on request
+            if os.environ.get("PIPELINE_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc} — this is a bug in the "
+                       "toolchain; rerun with PIPELINE_DEBUG=1 to see where", err=True)
+            code = EXIT_INTERNAL
         sys.exit(code or EXIT_OK)
     return wrapper
 

@@ -48,13 +48,14 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             os.fsync(f.fileno())
 
 
-def write_if_changed(path: Path, data: str) -> bool:
+def write_if_changed(path: Path, data: str | bytes) -> bool:
     """Write `data` unless the file already holds exactly it (keeps its time stamp)."""
     path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        if path.read_text(encoding="utf-8") == data:
+        if path.read_bytes() == raw:
             return False
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         pass
     write_atomic(path, data)
     return True

@@ -8,6 +8,7 @@ import re
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as format_percent_babel
 
 from .diagnostics import PipelineError, error
 from .load import BookSources
@@ -66,6 +67,11 @@ def format_partial_date(value: str, lang: str) -> str:
 
 def format_number(value, lang: str) -> str:
     return format_decimal(value, locale=locale(lang))
+
+
+def format_percent(share: float, lang: str) -> str:
+    """A share (0–1) as a whole percentage, the local way (`67 %`, `67%`)."""
+    return format_percent_babel(round(share, 2), locale=locale(lang))
 
 
 def format_money(amount, currency: str, lang: str) -> str:

@@ -54,6 +54,8 @@ def render_html(work: Path, out_dir: Path, templates: Path) -> Path:
         for font in fonts:
             shutil.copyfile(font, assets / "fonts" / font.name)
         shutil.copyfile(templates / "fonts" / "OFL.txt", assets / "fonts" / "OFL.txt")
+        if (work / "charts").is_dir():
+            shutil.copytree(work / "charts", tmp / "charts")
     return out_dir / "index.html"
 
 
@@ -67,9 +69,9 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
                      what=str(work / "book.md"))
     roots = [sources.resolve(), work.resolve()]
     for target in pandoc.local_resources(ast):
-        path = (sources / unquote(target)).resolve()
-        if urlparse(target).scheme or not any(path.is_relative_to(r) for r in roots) \
-                or not path.is_file():
+        candidates = [(root / unquote(target)).resolve() for root in roots]
+        if urlparse(target).scheme or not any(
+                p.is_relative_to(r) and p.is_file() for p in candidates for r in roots):
             raise PipelineError(error(work / "book.md", "refused-resource",
                                       f"image `{target[:80]}` is not a file inside the book"))
     with atomic_path(out) as tmp:
@@ -90,8 +92,8 @@ def render_pdf(work: Path, out: Path, templates: Path, sources: Path) -> Path:
                       what=str(work / "book.md"))
     import weasyprint  # imported here: it is slow to import and only PDF needs it
 
-    fetcher = SafeFetcher([templates, sources, work])
-    document = weasyprint.HTML(string=html, base_url=str(templates) + "/",
+    fetcher = safe_fetcher([templates, sources, work])
+    document = weasyprint.HTML(string=html, base_url=str(work.resolve()) + "/",
                                url_fetcher=fetcher)
     stylesheet = weasyprint.CSS(filename=str(templates / "css" / "print.css"),
                                 url_fetcher=fetcher)
@@ -106,27 +108,37 @@ def render_pdf(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     return out
 
 
-class SafeFetcher:
-    """WeasyPrint's only door to resources: local files inside the given folders."""
+def safe_fetcher(roots: list[Path]):
+    """WeasyPrint's only door to resources: local files inside the given folders and
+    small data: URIs. Everything else is refused and remembered in `.refused`."""
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self, roots: list[Path]):
-        self.roots = [Path(r).resolve() for r in roots]
-        self.refused: list[tuple[str, str]] = []
+    allowed = [Path(r).resolve() for r in roots]
 
-    def __call__(self, url: str, timeout: int = 10, ssl_context=None):
-        import weasyprint
+    class SafeFetcher(URLFetcher):
+        refused: list[tuple[str, str]] = []
 
-        parsed = urlparse(url)
-        if parsed.scheme == "data" and len(url) <= 256 * 1024:
-            return weasyprint.default_url_fetcher(url, timeout=timeout)
-        if parsed.scheme == "file":
-            path = Path(unquote(parsed.path)).resolve()
-            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
-                return {"file_obj": open(path, "rb"), "redirected_url": url}
-            self.refused.append((url, "outside the book's folders or missing"))
-        else:
-            self.refused.append((url[:80], f"`{parsed.scheme}:` resources are not fetched"))
-        raise ValueError(f"refused: {url[:80]}")
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                if len(url) <= MAX_DATA_URI:
+                    return super().fetch(url, headers)
+                self.refused.append((url[:60], "data: URI larger than 256 KiB"))
+            elif parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path.is_relative_to(root) for root in allowed) and path.is_file():
+                    return super().fetch(url, headers)
+                self.refused.append((url, "outside the book's folders or missing"))
+            else:
+                self.refused.append((url[:80], f"`{parsed.scheme}:` resources are not fetched"))
+            raise ValueError(f"refused: {url[:80]}")
+
+    fetcher = SafeFetcher(timeout=5, allowed_protocols=("file", "data"), allow_redirects=False)
+    fetcher.refused = []
+    return fetcher
+
+
+MAX_DATA_URI = 256 * 1024
 
 
 def source_date_epoch(date: str) -> str:

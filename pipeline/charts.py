@@ -1,0 +1,142 @@
+"""Charts of the comparative analysis, as SVG drawn by matplotlib.
+
+Deterministic bytes (fixed hash salt, no date), text drawn as paths in the book's own font
+(so every reader and every format shows the same glyphs), and grey levels with hatching so
+the charts survive greyscale printing. Each chart comes with localized alt text.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analysis import Analysis
+from .i18n import Strings, format_number
+from .rubric import LABELS
+
+GREYS = ("#1d3f6e", "#6f87a8", "#c9d4e3", "#e9eef5", "#ffffff")
+HATCHES = ("", "//", "..", "xx", "")
+INK = "#1b1f24"
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    svg: bytes
+    caption: str
+    alt: str
+
+
+_configured = False
+
+
+def _pyplot(fonts: Path):
+    global _configured
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    if not _configured:
+        for face in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+            font_manager.fontManager.addfont(str(fonts / face))
+        _configured = True
+    plt.rcParams.update({
+        "svg.hashsalt": "policy-paper", "svg.fonttype": "path",
+        "font.family": "Noto Sans", "font.size": 9, "text.color": INK,
+        "axes.edgecolor": "#8a96a6", "axes.labelcolor": INK, "xtick.color": INK,
+        "ytick.color": INK, "axes.spines.top": False, "axes.spines.right": False,
+        "hatch.color": "#1b1f24", "hatch.linewidth": 0.6,
+    })
+    return plt
+
+
+def _svg(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight",
+                metadata={"Date": None, "Creator": None})
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _legend(ax, ncol: int, below: float = -0.14):
+    """The legend under the axes, clear of tick labels and the axis title."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, below), ncol=ncol, frameon=False,
+              fontsize=8, handlelength=1.6)
+
+
+def practices_by_country(a: Analysis, S: Strings, plt) -> Chart:
+    countries = [S.label("country", c) for c in a.countries]
+    fig, ax = plt.subplots(figsize=(6.2, 3.0))
+    bottom = [0] * len(a.countries)
+    for i, label in enumerate(LABELS):
+        values = [a.labels[c][label] for c in a.countries]
+        ax.bar(countries, values, bottom=bottom, color=GREYS[i], hatch=HATCHES[i],
+               edgecolor=INK, linewidth=0.6, label=S.label("label", label), width=0.6)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.set_ylabel(S("charts.practices_axis"))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    _legend(ax, len(LABELS))
+    parts = []
+    for c in a.countries:
+        counts = ", ".join(f"{format_number(a.labels[c][l], S.lang)} {S.label('label', l).lower()}"
+                           for l in LABELS if a.labels[c][l])
+        parts.append(f"{S.label('country', c)}: {counts}")
+    alt = S("charts.practices_alt", total=a.total) + " " + "; ".join(parts) + "."
+    return Chart("practices-by-country", _svg(fig), S("charts.practices_caption"), alt)
+
+
+def outcomes_by_country(a: Analysis, S: Strings, plt) -> Chart:
+    from .vocabulary import VOCABULARIES
+    levels = VOCABULARIES["outcome_level"]
+    countries = [S.label("country", c) for c in a.countries][::-1]
+    fig, ax = plt.subplots(figsize=(6.2, 2.6))
+    left = [0.0] * len(a.countries)
+    for i, level in enumerate(levels):
+        values = [100 * a.outcomes[c][level] for c in a.countries][::-1]
+        ax.barh(countries, values, left=left, color=GREYS[i],
+                hatch=HATCHES[i], edgecolor=INK, linewidth=0.6, height=0.6,
+                label=S.label("outcome_level", level))
+        left = [x + v for x, v in zip(left, values)]
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(S("charts.share_axis"))
+    _legend(ax, 3, below=-0.34)
+    parts = []
+    for c in a.countries:
+        counts = ", ".join(f"{S.label('outcome_level', l)} {format_number(n, S.lang)}"
+                           for l, n in a.outcome_counts[c].items() if n)
+        parts.append(f"{S.label('country', c)}: {counts}")
+    alt = S("charts.outcomes_alt") + " " + "; ".join(parts) + "."
+    return Chart("outcomes-by-country", _svg(fig), S("charts.outcomes_caption"), alt)
+
+
+def themes(a: Analysis, S: Strings, plt) -> Chart:
+    names = list(a.theme_matrix)
+    primary = [len(a.primary_themes.get(t, [])) for t in names]
+    total = [sum(a.theme_matrix[t].values()) for t in names]
+    order = sorted(range(len(names)), key=lambda i: (total[i], primary[i]))
+    names = [names[i] for i in order]
+    primary = [primary[i] for i in order]
+    other = [total[i] - primary[j] for j, i in enumerate(order)]
+    labels = [S.label("theme", t) for t in names]
+    fig, ax = plt.subplots(figsize=(6.2, 0.32 * len(names) + 0.9))
+    ax.barh(labels, primary, color=GREYS[0], edgecolor=INK, linewidth=0.6, height=0.65,
+            label=S("charts.primary_theme"))
+    ax.barh(labels, other, left=primary, color=GREYS[2], hatch="//", edgecolor=INK,
+            linewidth=0.6, height=0.65, label=S("charts.other_theme"))
+    ax.set_xlabel(S("charts.practices_axis"))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    _legend(ax, 2, below=-0.9 / (0.32 * len(names) + 0.9))
+    parts = [f"{S.label('theme', t)} {format_number(sum(a.theme_matrix[t].values()), S.lang)}"
+             for t in reversed(names)]
+    alt = S("charts.themes_alt") + " " + ", ".join(parts) + "."
+    return Chart("themes", _svg(fig), S("charts.themes_caption"), alt)
+
+
+def draw(a: Analysis, S: Strings, fonts: Path) -> list[Chart]:
+    if not a.countries:
+        return []
+    plt = _pyplot(fonts)
+    return [practices_by_country(a, S, plt), outcomes_by_country(a, S, plt), themes(a, S, plt)]

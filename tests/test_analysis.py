@@ -1,0 +1,126 @@
+"""The generated analysis: tables and charts agree with the records; no raw codes leak."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SAMPLE, TEMPLATES
+from pipeline import rubric
+from pipeline.analysis import analyse
+from pipeline.assemble import assemble, edition_config, published_records
+from pipeline.charts import draw
+from pipeline.i18n import Strings
+from pipeline.load import load_sources
+from pipeline.vocabulary import VOCABULARIES
+
+LANGS = ("en", "uk", "pl", "cs", "sk", "hu")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    sources, _ = load_sources(SAMPLE, TEMPLATES)
+    return sources
+
+
+@pytest.fixture(scope="module")
+def records(sample):
+    return published_records(sample, edition_config(sample, None)[1])
+
+
+@pytest.fixture(scope="module")
+def books(sample):
+    return {lang: assemble(sample, lang) for lang in LANGS}
+
+
+def test_counts_per_country_and_label_match_the_records(records):
+    a = analyse(records)
+    for country in ("CZ", "PL", "SK", "HU"):
+        mine = [r for r in records if r["country"] == country]
+        assert a.per_country[country] == len(mine)
+        for label in rubric.LABELS:
+            assert a.labels[country][label] == sum(
+                rubric.assess(r["assessment"]["scores"]).label == label for r in mine)
+    assert a.total == len(records) == sum(a.label_totals.values())
+    assert all(r["editorial"]["status"] == "published" for r in records)
+
+
+def test_theme_matrix_and_primary_theme_sections(records, books):
+    a = analyse(records)
+    for theme, row in a.theme_matrix.items():
+        for country, count in row.items():
+            assert count == sum(r["country"] == country and theme in r["themes"] for r in records)
+    by_theme = books["en"].markdown.split("{#practices-by-theme}")[1].split("\n# ")[0]
+    for r in records:
+        section = by_theme.split(f"{{#theme-{r['themes'][0].replace('_', '-')} ")[1].split("\n## ")[0]
+        assert f"[{r['id']}](#practice-{r['id'].lower()})" in section
+
+
+def test_shares_of_forms_and_outcomes_per_country(records):
+    a = analyse(records)
+    poland = [r for r in records if r["country"] == "PL"]
+    expected = sum("co_location" in r["partnership"]["forms"] for r in poland) / len(poland)
+    assert a.forms["PL"]["co_location"] == pytest.approx(expected)
+    for country, shares in a.outcomes.items():
+        assert sum(shares.values()) == pytest.approx(1.0)
+
+
+def test_comparison_table_shows_the_computed_counts(records, books):
+    a = analyse(records)
+    md = books["en"].markdown
+    row = next(line for line in md.splitlines() if line.startswith("| Poland |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1:] == [str(a.labels["PL"][l]) for l in rubric.LABELS] + [str(a.per_country["PL"])]
+
+
+def visible_text(markdown: str) -> str:
+    """Markdown without attributes, link targets, image paths and the titles of cited
+    source documents (titles of documents are not translated)."""
+    text = re.sub(r"\[[^\]]*\]\(<[^>]*>\)", " ", markdown)
+    text = re.sub(r"\{[^{}\n]*\}", " ", text)
+    text = re.sub(r"\]\([^)\s]*\)", "]", text)
+    return re.sub(r"^:::.*$", " ", text, flags=re.M)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_raw_vocabulary_code_leaks(books, lang):
+    text = visible_text(books[lang].markdown)
+    codes = {c for values in VOCABULARIES.values() for c in values if "_" in c}
+    assert [c for c in codes if c in text] == []
+
+
+def test_ukrainian_output_has_no_untranslated_code_words(books):
+    text = visible_text(books["uk"].markdown)
+    words = {c for name, values in VOCABULARIES.items() if name != "country" for c in values}
+    leaked = sorted(w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text))
+    assert leaked == []
+
+
+def test_charts_are_deterministic_localized_and_described(sample, records):
+    a = analyse(records)
+    first = draw(a, Strings(sample, "pl"), TEMPLATES / "fonts")
+    second = draw(a, Strings(sample, "pl"), TEMPLATES / "fonts")
+    assert [c.svg for c in first] == [c.svg for c in second]
+    assert len(first) == 3
+    for chart in first:
+        assert chart.svg.startswith(b"<?xml") and b"<svg" in chart.svg
+        assert b"Date" not in chart.svg
+        assert chart.alt and chart.caption
+    assert "Polska" in first[0].alt and "najlepsza" in first[0].alt.lower()
+    uk = draw(a, Strings(sample, "uk"), TEMPLATES / "fonts")
+    assert [c.svg for c in uk] != [c.svg for c in first]
+
+
+def test_rubric_annex_is_rendered_from_the_rubric_data(books):
+    md = books["en"].markdown
+    annex = md.split("{#annex-rubric}")[1].split("\n# ")[0]
+    for code, weight in rubric.CRITERIA.items():
+        assert re.search(rf"^\| {code} \| .+ \| {weight} \|$", annex, re.M)
+    assert "70 %" in annex and "50 %" in annex
+
+
+def test_citations_become_links_to_profiles(books):
+    md = books["en"].markdown
+    assert "[@PL-001]" in md or "@PL-001" in md
+    assert "{#practice-pl-001 .practice}" in md
