@@ -191,12 +191,31 @@ class Project:
                 "percent": 100.0 * counts["current"] / total if total else 100.0,
                 "items": [{"unit": i.unit, "field": i.field, "state": i.state,
                            "file": _rel(i.file), "line": i.line} for i in items],
+                "glossary": [{"file": w.file, "line": w.line, "message": w.message,
+                              "hint": w.hint}
+                             for w in translate_mod.glossary_warnings(sources, lang)],
             }
         return report
 
-    def scaffold(self, lang: str) -> list[str]:
+    def scaffold(self, lang: str) -> tuple[list[str], list[str]]:
+        """Files brought up to date, and what changed in the source of stale fields."""
         sources = self.checked_sources()
-        return translate_mod.scaffold(sources, lang)
+        updated = translate_mod.scaffold(sources, lang)
+        return updated, translate_mod.changes(self.checked_sources(), lang)
+
+    def export_po(self, lang: str, path: Path | None) -> str:
+        from . import po
+        text = po.export(self.checked_sources(), lang).__unicode__()
+        if path:
+            write_atomic(path, text)
+        return text
+
+    def import_po(self, lang: str, path: Path) -> list[str]:
+        from . import po
+        return po.import_po(self.checked_sources(), lang, path)
+
+    def mark_done(self, lang: str, targets: list[str]) -> list[str]:
+        return translate_mod.mark_done(self.checked_sources(), lang, targets)
 
     def new_practice(self, country: str) -> Path:
         sources, _ = load_sources(self.sources, self.templates)

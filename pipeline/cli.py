@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import build as build_mod
-from .diagnostics import PipelineError, as_json, has_errors, ordered, summary
+from .diagnostics import PipelineError, as_json, error, has_errors, ordered, summary
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 
@@ -137,6 +138,52 @@ def build(project, langs, formats, edition):
 
 
 @main.command()
+@click.option("--edition", default=None, help="Edition (default: the book's default).")
+@click.option("--langs", help="Comma-separated languages (default: all of the book's).")
+@click.option("--formats", help="Comma-separated formats to check: pdf, epub, html "
+              "(default: all).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the problems.")
+@_common
+def check(project, edition, langs, formats, fmt):
+    """Check what `build` left in --out: EPUBCheck (no errors, no warnings), the Nu HTML
+    checker and axe-core in headless Chromium (no errors, no violations), and the PDFs
+    (fonts embedded and ours, tagged, language, text). Never builds.
+
+    Prints every problem, then one summary line per checker. Exit status 1 on any error.
+    """
+    from . import check as check_mod  # the checkers are an optional extra: import on use
+
+    book_langs, default_edition, slug = check_mod.book_settings(project.sources / "book.yaml")
+    edition = edition or default_edition
+    langs = _split(langs) or book_langs
+    formats = tuple(_split(formats) or build_mod.FORMATS)
+    unknown = [f for f in formats if f not in build_mod.FORMATS]
+    if unknown:
+        raise PipelineError(error("--formats", "unknown-format", f"unknown format `{unknown[0]}`",
+                                  hint="choose from " + ", ".join(build_mod.FORMATS)))
+    sentences = check_mod.sample_sentences_from_build(project.out, edition, langs)
+    report = check_mod.run_gates(project.out, edition, langs, slug, sentences,
+                                 templates=project.templates, formats=formats)
+    problems = ordered(report.diagnostics)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "edition": edition, "langs": langs,
+            "errors": sum(p.severity == "error" for p in problems),
+            "warnings": sum(p.severity == "warning" for p in problems),
+            "gates": [{"name": g.name, "files": g.files, "errors": g.errors,
+                       "warnings": g.warnings, "seconds": round(g.seconds, 1), "ran": g.ran}
+                      for g in report.gates],
+            "problems": [dataclasses.asdict(p) for p in problems],
+        }, ensure_ascii=False, indent=2))
+    else:
+        _print_problems(problems)
+        for gate in report.gates:
+            click.echo(gate.summary(), err=True)
+    return EXIT_ERRORS if has_errors(problems) else EXIT_OK
+
+
+@main.command()
 @_common
 def makefile(project):
     """Print make rules for every artefact of the book (used by the Makefile)."""
@@ -167,6 +214,8 @@ def status(project, langs, fmt, fail_on):
                     where = f"{item['file']}:{item['line']}" if item["line"] else item["file"]
                     click.echo(f"  {item['state']:<7} {item['unit']}"
                                f"{'.' + item['field'] if item['field'] else ''}  {where}")
+            for w in entry["glossary"]:
+                click.echo(f"  glossary {w['file']}:{w['line']}: {w['message']} ({w['hint']})")
     bad = {"never": (), "missing": ("missing",), "stale": ("missing", "stale")}[fail_on]
     if any(e[state] for e in report.values() for state in bad):
         return EXIT_ERRORS
@@ -185,10 +234,57 @@ def scaffold(project, lang):
     """Create missing translation files and fields, pre-filled with the source text and
     marked `untranslated: true`; record the source hash of new translations. Never
     overwrites translated text."""
-    changes = project.scaffold(lang)
-    for line in changes:
+    updated, stale = project.scaffold(lang)
+    for line in updated:
         click.echo(line)
-    click.echo(f"{len(changes)} file(s) updated for `{lang}`", err=True)
+    click.echo(f"{len(updated)} file(s) updated for `{lang}`", err=True)
+    if stale:
+        click.echo("\nStale translations — the source changed since they were made "
+                   "([-removed-] {+added+}). Update the text, then set `source:` to the "
+                   "new hash with `pipeline translate done --lang LANG UNIT.FIELD`:", err=True)
+        for line in stale:
+            click.echo(line)
+    return EXIT_OK
+
+
+@translate.command()
+@click.option("--lang", required=True, help="Language code, e.g. cs.")
+@click.argument("targets", nargs=-1, required=True)
+@_common
+def done(project, lang, targets):
+    """Record that stale translations were updated to the current source.
+
+    TARGETS are `PL-001.summary`, `PL-001` (all its fields), `book.title` or
+    `chapter:introduction`."""
+    marked = project.mark_done(lang, list(targets))
+    for line in marked:
+        click.echo(line)
+    click.echo(f"{len(marked)} field(s) marked current in `{lang}`", err=True)
+    return EXIT_OK
+
+
+@translate.command("export")
+@click.option("--lang", required=True, help="Language code, e.g. cs.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="PO file (default: stdout).")
+@_common
+def export_po(project, lang, output):
+    """Export every translatable field as a PO file for CAT tools (stale ones fuzzy)."""
+    text = project.export_po(lang, output)
+    if not output:
+        click.echo(text, nl=False)
+    return EXIT_OK
+
+
+@translate.command("import")
+@click.option("--lang", required=True, help="Language code, e.g. cs.")
+@click.argument("po_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_common
+def import_po(project, lang, po_file):
+    """Import a translated PO file; only fields whose text changed are written."""
+    written = project.import_po(lang, po_file)
+    for line in written:
+        click.echo(line)
+    click.echo(f"{len(written)} file(s) updated for `{lang}`", err=True)
     return EXIT_OK
 
 

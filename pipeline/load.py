@@ -95,6 +95,8 @@ def load_sources(root: Path, templates: Path) -> tuple[BookSources, list[Diagnos
 
     translations = {}
     for path in sorted((root / "translations").glob("*/*.yaml")):
+        if path.parent.name.startswith("."):  # .history: kept by the tool, read on demand
+            continue
         doc = yaml_file(path)
         if doc is not None:
             translations[(path.parent.name, path.stem)] = doc

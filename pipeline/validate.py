@@ -79,7 +79,36 @@ def validate(sources: BookSources) -> list[Diagnostic]:
     for chapter in sources.chapters.values():
         problems += _check_chapter(chapter, book, set(ids), published, sources.root)
     problems += _check_strings(sources)
+    for lang, doc in sources.glossaries.items():
+        problems += _check_glossary(doc, lang, book)
     return problems
+
+
+def _check_glossary(doc: YamlDocument, lang: str, book: dict) -> list[Diagnostic]:
+    """A glossary is a list of {term, use, avoid: [variants]}."""
+    if doc.data is None:
+        return []
+    if not isinstance(doc.data, list):
+        return [doc.error((), "not-a-list", "a glossary is a list of `- term: … use: …` entries")]
+    out = []
+    if lang not in (book.get("languages") or []):
+        out.append(warning(doc.path, "unknown-language",
+                           f"`{lang}` is not one of the book's languages; the glossary is not used"))
+    for i, entry in enumerate(doc.data):
+        if not isinstance(entry, dict):
+            out.append(doc.error((i,), "not-a-mapping", "expected `term`, `use` and `avoid`"))
+            continue
+        for key in ("term", "use"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                out.append(doc.error((i, key), "missing-field", f"`{key}` is missing or empty"))
+        avoid = entry.get("avoid", [])
+        if not isinstance(avoid, list) or not all(isinstance(v, str) for v in avoid):
+            out.append(doc.error((i, "avoid"), "wrong-type", "`avoid` must be a list of text"))
+        for key in entry:
+            if key not in ("term", "use", "avoid", "note"):
+                out.append(doc.error((i, key), "unknown-field", f"unknown field `{key}`",
+                                     "known fields: term, use, avoid, note"))
+    return out
 
 
 # --------------------------------------------------------------------------- cerberus

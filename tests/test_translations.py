@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from conftest import TEMPLATES, run_cli
@@ -72,3 +73,72 @@ def test_status_reports_per_field_with_file_and_line_and_fails_on_request(mini_b
     assert "missing CZ-900.summary" in done.stdout
     assert "translations/uk/CZ-900.yaml:" in done.stdout
     assert run_cli("status", "--sources", mini_book).returncode == 0
+
+
+def test_stale_field_shows_old_and_new_source_text(mini_book):
+    translate_all(mini_book)
+    record = mini_book / "practices" / "CZ-900.yaml"
+    record.write_text(record.read_text().replace("  Lessons text.", "  Lessons text, revised."))
+    done = run_cli("translate", "scaffold", "--lang", "uk", "--sources", mini_book, check=True)
+    assert "stale: CZ-900.lessons" in done.stdout
+    assert "Lessons [-text.-]{+text, revised.+}" in done.stdout
+
+    run_cli("translate", "done", "--lang", "uk", "CZ-900.lessons", "--sources", mini_book,
+            check=True)
+    assert set(status(mini_book).values()) == {"current"}
+
+
+@pytest.mark.parametrize("policy", ["allow", "mark", "block"])
+def test_each_fallback_policy(mini_book, tmp_path, policy):
+    book = mini_book / "book.yaml"
+    book.write_text(book.read_text().replace("fallback: mark", f"fallback: {policy}"))
+    out = tmp_path / "out"
+    done = run_cli("build", "--sources", mini_book, "--out", out, "--langs", "uk",
+                   "--formats", "html")
+    if policy == "block":
+        assert done.returncode == 1
+        assert "edition `full` refuses to build `uk`" in done.stderr
+        assert "CZ-900.summary is missing in `uk`" in done.stderr
+        assert "chapter:intro is missing in `uk`" in done.stderr
+        assert not (out / "full" / "uk" / "html").exists()
+        return
+    assert done.returncode == 0, done.stderr
+    html = (out / "full" / "uk" / "html" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in html  # the English text is shown, tagged as English
+    assert ("Цю частину ще не перекладено" in html) == (policy == "mark")
+
+
+def test_po_round_trip_is_lossless_and_import_applies_translations(mini_book, tmp_path):
+    import polib
+
+    run_cli("translate", "scaffold", "--lang", "uk", "--sources", mini_book, check=True)
+    before = {p: p.read_bytes() for p in mini_book.rglob("*") if p.is_file()}
+    po_path = tmp_path / "uk.po"
+    run_cli("translate", "export", "--lang", "uk", "-o", po_path, "--sources", mini_book,
+            check=True)
+    run_cli("translate", "import", "--lang", "uk", po_path, "--sources", mini_book, check=True)
+    assert {p: p.read_bytes() for p in mini_book.rglob("*") if p.is_file()} == before
+
+    po = polib.pofile(str(po_path))
+    entry = next(e for e in po if e.msgctxt == "CZ-900.title")
+    entry.msgstr = "Тестова практика"
+    po.save(str(po_path))
+    run_cli("translate", "import", "--lang", "uk", po_path, "--sources", mini_book, check=True)
+    assert status(mini_book)[("CZ-900", "title")] == "current"
+    text = (mini_book / "translations" / "uk" / "CZ-900.yaml").read_text(encoding="utf-8")
+    assert "Тестова практика" in text
+
+
+def test_glossary_warns_about_a_variant_to_avoid(mini_book):
+    translate_all(mini_book)
+    (mini_book / "glossary").mkdir()
+    (mini_book / "glossary" / "uk.yaml").write_text(
+        "- term: temporary protection\n  use: тимчасовий захист\n  avoid: [тимчасов* охорон*]\n",
+        encoding="utf-8")
+    path = mini_book / "translations" / "uk" / "CZ-900.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Переклад: Context text.", "Переклад: діяла тимчасова охорона."), encoding="utf-8")
+    done = run_cli("status", "--sources", mini_book, "--lang", "uk")
+    assert "`тимчасова охорона` is not the agreed term for “temporary protection”" in done.stdout
+    assert "the glossary agrees on `тимчасовий захист`" in done.stdout
+    assert "translations/uk/CZ-900.yaml:" in done.stdout
