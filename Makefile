@@ -11,8 +11,9 @@ VENV      ?= .venv
 SOURCES   ?= sources
 TEMPLATES ?= templates
 OUT       ?= build
+DIST      ?= dist
 PIPELINE  := $(VENV)/bin/pipeline
-export SOURCES TEMPLATES OUT
+export SOURCES TEMPLATES OUT DIST
 
 comma := ,
 space := $(empty) $(empty)
@@ -25,13 +26,22 @@ $(VENV)/.installed: pyproject.toml
 	  || { echo "error: Python 3.11 or newer is needed (found $$($(PYTHON) --version))" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/python -m pip install --quiet -e '.[test,check]'
+	@touch $@
+
+# The checkers of `make check` that come from npm (Nu HTML checker, axe-core), as pinned
+# in package-lock.json. --ignore-scripts: vnu-jar's install script would download a Java
+# runtime; the system's Java runs the jar.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null \
+	  || { echo "error: npm is needed for the checkers (Debian package: npm)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
 # ---------------------------------------------------------------- generated rules
 # Per-artefact rules (language × format × edition) come from the book itself.
 RULES := $(OUT)/.work/rules.mk
-NEEDS_RULES := $(filter build $(OUT)/%,$(or $(MAKECMDGOALS),build))
+NEEDS_RULES := $(filter build dist $(OUT)/%,$(or $(MAKECMDGOALS),build))
 
 ifneq ($(NEEDS_RULES),)
 -include $(RULES)
@@ -49,12 +59,23 @@ formats := $(subst $(comma),$(space),$(FORMATS))
 targets := $(foreach l,$(langs),$(foreach f,$(formats),$(ARTEFACTS_$(EDITION)_$(l)_$(f))))
 
 # ---------------------------------------------------------------- targets
-.PHONY: build validate status check dist serve bench test clean clean-venv venv help
+.PHONY: build validate status check system-deps dist serve bench test clean clean-venv venv help
 
 ## build: set up, validate and build every language × format of an edition into build/
 build: $(VENV)/.installed $(RULES) $(targets)
 	@echo "Built edition '$(EDITION)' ($(words $(targets)) artefacts) in $(OUT)/$(EDITION)/:"
 	@for t in $(targets); do printf '  %s\n' "$$t"; done
+
+## dist: a release in dist/<version>/ (release editions × languages, checksums, landing page)
+release_langs := $(if $(filter command line,$(origin LANGS)),$(langs),$(RELEASE_LANGS))
+release_args  := --langs $(subst $(space),$(comma),$(release_langs))
+release_targets := $(foreach e,$(RELEASE_EDITIONS),$(foreach l,$(release_langs),\
+                     $(foreach f,pdf epub html,$(ARTEFACTS_$(e)_$(l)_$(f)))))
+
+dist: $(VENV)/.installed $(RULES)
+	@$(PIPELINE) dist --gate-only $(release_args)
+	@$(MAKE) $(release_targets)
+	@$(PIPELINE) dist $(release_args)
 
 ## validate: check every source file and print every problem in one run
 validate: $(VENV)/.installed
@@ -64,8 +85,19 @@ validate: $(VENV)/.installed
 status: $(VENV)/.installed
 	@$(PIPELINE) status
 
+## check: check what `make build` left (EPUBCheck, Nu HTML checker, axe-core, PDF); never builds
+check: $(VENV)/.installed node_modules/.installed
+	@$(PIPELINE) check $(if $(EDITION),--edition $(EDITION)) \
+	  $(if $(LANGS),--langs $(subst $(space),$(comma),$(LANGS))) \
+	  --formats $(subst $(space),$(comma),$(strip $(formats)))
+
+## system-deps: install Chromium and, if missing, Java with apt-get (needs root: sudo make system-deps)
+system-deps:
+	apt-get update
+	apt-get install -y chromium $(if $(shell command -v java),,default-jre-headless)
+
 ## test: run the whole test suite
-test: $(VENV)/.installed
+test: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/python -m pytest
 
 ## venv: only set up the virtual environment

@@ -57,15 +57,7 @@ class Project:
         keep their time stamps so that make renders only what changed."""
         name, config = assemble_mod.edition_config(sources, edition)
         if config["fallback"] == "block":
-            ids = {r["id"] for r in assemble_mod.published_records(sources, config)}
-            chapters = [c for c in config["chapters"]
-                        if not (sources.templates / "sections" / f"{c}.md.j2").exists()]
-            blocked = blocking_problems(translation_status(sources, lang, chapters, ids))
-            if blocked:
-                raise PipelineError([error(sources.book.path, "translation-blocked",
-                                           f"edition `{name}` refuses to build `{lang}`: "
-                                           f"{len(blocked)} translation(s) missing or stale",
-                                           hint="the list follows")] + blocked)
+            self.translation_gate(sources, name, lang, f"edition `{name}` refuses to build")
         result = assemble_mod.assemble(sources, lang, name)
         work = self.work_dir(name, lang)
         book = sources.book_data
@@ -80,6 +72,22 @@ class Project:
             write_if_changed(work / "charts" / name, data)
         write_if_changed(work / "book.md", result.markdown)
         return work / "book.md"
+
+    def translation_gate(self, sources: BookSources, edition: str, lang: str, what: str) -> None:
+        """Refuse, listing every field, when a text the edition shows is missing or stale."""
+        _, config = assemble_mod.edition_config(sources, edition)
+        ids = {r["id"] for r in assemble_mod.published_records(sources, config)}
+        chapters = [c for c in config["chapters"]
+                    if not (sources.templates / "sections" / f"{c}.md.j2").exists()]
+        if "practices" in config["chapters"]:  # the profiles show each country's context
+            source_lang = sources.book_data["source_language"]
+            chapters += [name for lang_, name in sources.chapters
+                         if lang_ == source_lang and name.startswith("context-")]
+        blocked = blocking_problems(translation_status(sources, lang, chapters, ids))
+        if blocked:
+            raise PipelineError([error(sources.book.path, "translation-blocked",
+                                       f"{what} `{lang}`: {len(blocked)} translation(s) "
+                                       "missing or stale", hint="the list follows")] + blocked)
 
     def render(self, lang: str, edition: str, fmt: str) -> Path:
         work = self.work_dir(edition, lang)
@@ -128,6 +136,46 @@ class Project:
                 built.append(path)
         return built
 
+    # ------------------------------------------------------------------ release
+    def release_plan(self, sources: BookSources, langs=None, editions=None):
+        book = sources.book_data
+        release = book.get("release") or {}
+        editions = editions or release.get("editions") or [book["default_edition"]]
+        langs = langs or release.get("languages") or book["languages"]
+        return list(editions), list(langs)
+
+    def dist(self, dist_root: Path, langs=None, editions=None, gate_only=False) -> Path | None:
+        """Refuse when a release language has a missing or stale text; otherwise lay out
+        dist/<version>/ from the built artefacts."""
+        from . import dist as dist_mod
+        sources = self.checked_sources()
+        editions, langs = self.release_plan(sources, langs, editions)
+        refusals = []
+        for edition in editions:
+            for lang in langs:
+                try:
+                    self.translation_gate(sources, edition, lang,
+                                          f"release of edition `{edition}` refused for")
+                except PipelineError as exc:
+                    refusals += exc.diagnostics
+        if refusals:
+            raise PipelineError(refusals)
+        if gate_only:
+            return None
+        book = sources.book_data
+        os.environ["SOURCE_DATE_EPOCH"] = render_mod.source_date_epoch(book["date"])
+        percent = {lang: self._completeness(sources, lang) for lang in langs}
+        artefacts = [dist_mod.Artefact(edition, lang, fmt,
+                                       self.artefact(book["slug"], edition, lang, fmt),
+                                       percent[lang])
+                     for edition in editions for lang in langs for fmt in FORMATS]
+        return dist_mod.release(sources, artefacts, dist_root)
+
+    @staticmethod
+    def _completeness(sources: BookSources, lang: str) -> float:
+        items = translation_status(sources, lang)
+        return 100.0 * sum(i.state == "current" for i in items) / len(items) if items else 100.0
+
     # ------------------------------------------------------------------ make
     def make_rules(self) -> str:
         """Rules for every language × format of every edition, with their inputs."""
@@ -173,6 +221,9 @@ class Project:
                                  f"$(wildcard {self.templates}/fonts/*)")
                     lines.append(f"\t@$(PIPELINE) render --lang {lang} --edition {edition} "
                                  f"--format {fmt}")
+        editions, langs = self.release_plan(sources)
+        lines.append(f"RELEASE_EDITIONS := {' '.join(editions)}")
+        lines.append(f"RELEASE_LANGS := {' '.join(langs)}")
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------------ translators

@@ -184,6 +184,38 @@ def check(project, edition, langs, formats, fmt):
 
 
 @main.command()
+@click.option("--dist", "dist_root", type=click.Path(path_type=Path), default=Path("dist"),
+              show_default=True, envvar="DIST", help="Where releases go (<dist>/<version>/).")
+@click.option("--langs", help="Comma-separated languages (default: the book's release list).")
+@click.option("--editions", help="Comma-separated editions (default: the book's release list).")
+@click.option("--gate-only", is_flag=True, help="Only check that a release may happen.")
+@_common
+def dist(project, dist_root, langs, editions, gate_only):
+    """Lay out a release from built artefacts: versioned names, zipped HTML sites,
+    SHA256SUMS, manifest.json and a landing page. Refuses, listing every field, while a
+    release language has missing or stale translations."""
+    target = project.dist(dist_root, _split(langs), _split(editions), gate_only)
+    if target is None:
+        click.echo("release gate passed: every release language is complete", err=True)
+    else:
+        click.echo(f"release written to {target}/ (open index.html; check with "
+                   f"`pipeline verify {target}`)", err=True)
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def verify(folder):
+    """Check a received release against its SHA256SUMS and manifest.json."""
+    from .dist import verify as verify_release
+    problems = verify_release(folder)
+    _print_problems(problems)
+    click.echo(f"{folder}: " + ("everything matches its checksum" if not problems
+                                else f"{len(problems)} problem(s)"), err=True)
+    sys.exit(EXIT_ERRORS if problems else EXIT_OK)
+
+
+@main.command()
 @_common
 def makefile(project):
     """Print make rules for every artefact of the book (used by the Makefile)."""

@@ -68,6 +68,7 @@ def atomic_dir(path: Path):
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+        tmp.chmod(0o755)
     except OSError as exc:
         raise _fail(path, exc) from None
     old = path.with_name(f".{path.name}.old")

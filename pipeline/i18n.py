@@ -83,6 +83,16 @@ def format_money(amount, currency: str, lang: str) -> str:
     return format_currency(amount, currency, format=pattern, currency_digits=False, locale=loc)
 
 
+def format_size(size: int, lang: str) -> str:
+    """A file size the local way: `2.4 MB`, `2,4 MB`, `870 kB`."""
+    from babel.units import format_unit
+    if size >= 1_000_000:
+        return format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short",
+                           locale=locale(lang))
+    return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short",
+                       locale=locale(lang))
+
+
 def language_name(lang: str, in_lang: str | None = None) -> str:
     """The language's name, in its own language or in `in_lang` (`Čeština`, `Czech`)."""
     name = Locale.parse(lang).get_language_name(Locale.parse(in_lang or lang))

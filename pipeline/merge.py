@@ -182,8 +182,8 @@ def blocking_problems(statuses: list[FieldStatus]) -> list[Diagnostic]:
         if s.state in (MISSING, STALE):
             what = f"{s.unit}.{s.field}" if s.field else s.unit
             out.append(error(Path(s.file), f"translation-{s.state}",
-                             f"{what} is {s.state} in `{s.lang}`", line=s.line,
-                             column=1 if s.line else 0, field=s.field,
+                             f"{s.state} in `{s.lang}`", line=s.line,
+                             column=1 if s.line else 0, field=what,
                              hint="run `pipeline translate scaffold --lang "
                                   f"{s.lang}` and translate it"))
     return out

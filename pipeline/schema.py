@@ -144,6 +144,12 @@ BOOK = {
         "end": {**_DATE, "required": False},
     }}},
     "default_edition": {"type": "string", "required": True},
+    "release": {"type": "dict", "schema": {
+        "editions": {"type": "list", "required": True, "minlength": 1,
+                     "schema": {"type": "string"}},
+        "languages": {"type": "list", "required": True, "minlength": 1,
+                      "schema": {"type": "string", "regex": LANG_RE}},
+    }},
     "editions": {"type": "dict", "required": True, "minlength": 1,
                  "keysrules": {"type": "string", "regex": r"[a-z][a-z0-9-]*"},
                  "valuesrules": {"type": "dict", "schema": EDITION}},

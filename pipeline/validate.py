@@ -225,6 +225,16 @@ def _check_book(sources: BookSources) -> list[Diagnostic]:
         out.append(doc.error(("default_edition",), "unknown-edition",
                              f"edition `{book['default_edition']}` is not declared",
                              "declared: " + ", ".join(editions)))
+    release = book.get("release") if isinstance(book.get("release"), dict) else {}
+    for i, name in enumerate(release.get("editions") or []):
+        if isinstance(name, str) and name not in editions:
+            out.append(doc.error(("release", "editions", i), "unknown-edition",
+                                 f"edition `{name}` is not declared",
+                                 "declared: " + ", ".join(editions)))
+    for i, lang in enumerate(release.get("languages") or []):
+        if isinstance(lang, str) and lang not in langs:
+            out.append(doc.error(("release", "languages", i), "unknown-language",
+                                 f"`{lang}` is not one of the book's languages"))
     source_lang = book.get("source_language")
     for name, edition in editions.items():
         chapters = edition.get("chapters") if isinstance(edition, dict) else None

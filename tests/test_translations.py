@@ -98,8 +98,8 @@ def test_each_fallback_policy(mini_book, tmp_path, policy):
     if policy == "block":
         assert done.returncode == 1
         assert "edition `full` refuses to build `uk`" in done.stderr
-        assert "CZ-900.summary is missing in `uk`" in done.stderr
-        assert "chapter:intro is missing in `uk`" in done.stderr
+        assert "CZ-900.summary: missing in `uk`" in done.stderr
+        assert "chapter:intro: missing in `uk`" in done.stderr
         assert not (out / "full" / "uk" / "html").exists()
         return
     assert done.returncode == 0, done.stderr
