@@ -49,6 +49,7 @@ class BookSources:
     strings: dict = field(default_factory=dict)        # lang -> YamlDocument
     glossaries: dict = field(default_factory=dict)     # lang -> YamlDocument
     files: int = 0
+    unreadable: frozenset = frozenset()                # stems of practice files that failed
 
     @property
     def book_data(self) -> dict:
@@ -82,8 +83,10 @@ def load_sources(root: Path, templates: Path) -> tuple[BookSources, list[Diagnos
         problems.append(error(book_path, "no-book", "book.yaml is missing",
                               hint="every book needs its metadata in sources/book.yaml"))
 
-    practices = tuple(d for d in (yaml_file(p) for p in sorted((root / "practices").glob("*.yaml")))
-                      if d is not None)
+    practice_paths = sorted((root / "practices").glob("*.yaml"))
+    loaded = [(p, yaml_file(p)) for p in practice_paths]
+    practices = tuple(d for _, d in loaded if d is not None)
+    unreadable = frozenset(p.stem for p, d in loaded if d is None)
 
     chapters = {}
     for path in sorted((root / "chapters").glob("*/*.md")):
@@ -106,7 +109,7 @@ def load_sources(root: Path, templates: Path) -> tuple[BookSources, list[Diagnos
     glossaries = {p.stem: d for p in sorted((root / "glossary").glob("*.yaml"))
                   if (d := yaml_file(p)) is not None}
     return BookSources(root, templates, book, practices, chapters, translations, strings,
-                       glossaries, files), problems
+                       glossaries, files, unreadable), problems
 
 
 def _read_chapter(path: Path) -> tuple[Chapter | None, list[Diagnostic]]:

@@ -20,17 +20,24 @@ def _vocab(name: str, required: bool = True) -> dict:
 
 
 def _vocab_list(name: str, minlength: int = 1, maxlength: int | None = None) -> dict:
-    rule = {"type": "list", "required": True, "minlength": minlength,
+    return {"type": "list", "required": True, "minlength": minlength,
+            "maxlength": maxlength or len(VOCABULARIES[name]),
             "schema": {"type": "string", "allowed": list(VOCABULARIES[name])}}
-    if maxlength:
-        rule["maxlength"] = maxlength
-    return rule
 
 
-_TEXT = {"type": "string", "required": True, "empty": False}
-_OPTIONAL_TEXT = {"type": "string", "empty": False}
+# Bounds that no real record reaches: a pasted web page or a generated list is an error
+# reported in a second, not a build that runs for an hour.
+MAX_PROSE = 20_000     # characters of one block Markdown field
+MAX_LINE = 1_000       # characters of a name, an ask, an outcome
+MAX_ITEMS = 50         # entries of a list
+
+_TEXT = {"type": "string", "required": True, "empty": False, "maxlength": MAX_LINE}
+_OPTIONAL_TEXT = {"type": "string", "empty": False, "maxlength": MAX_LINE}
+_PROSE = {"type": "string", "required": True, "empty": False, "maxlength": MAX_PROSE}
+_OPTIONAL_PROSE = {"type": "string", "empty": False, "maxlength": MAX_PROSE}
 _DATE = {"type": "string", "required": True, "regex": DATE_RE}
-_TEXT_LIST = {"type": "list", "schema": {"type": "string", "empty": False}}
+_TEXT_LIST = {"type": "list", "maxlength": MAX_ITEMS,
+              "schema": {"type": "string", "empty": False, "maxlength": MAX_LINE}}
 
 PRACTICE = {
     "id": {"type": "string", "required": True, "regex": ID_RE},
@@ -51,7 +58,7 @@ PRACTICE = {
         "collected": _DATE,
         "contributors": _TEXT_LIST,
     }},
-    "actors": {"type": "list", "required": True, "minlength": 2, "schema": {
+    "actors": {"type": "list", "required": True, "minlength": 2, "maxlength": MAX_ITEMS, "schema": {
         "type": "dict", "schema": {
             "name": _TEXT,
             "type": _vocab("actor_type"),
@@ -84,19 +91,19 @@ PRACTICE = {
             "currency": {"type": "string", "required": True, "regex": "[A-Z]{3}"},
         }},
     }},
-    "context": _TEXT,
-    "objectives": _TEXT,
-    "activities": _TEXT,
-    "results": _OPTIONAL_TEXT,
-    "lessons": _OPTIONAL_TEXT,
-    "transferability": _OPTIONAL_TEXT,
-    "sources": {"type": "list", "schema": {"type": "dict", "schema": {
+    "context": _PROSE,
+    "objectives": _PROSE,
+    "activities": _PROSE,
+    "results": _OPTIONAL_PROSE,
+    "lessons": _OPTIONAL_PROSE,
+    "transferability": _OPTIONAL_PROSE,
+    "sources": {"type": "list", "maxlength": MAX_ITEMS, "schema": {"type": "dict", "schema": {
         "title": _TEXT,
         "url": _OPTIONAL_TEXT,
         "accessed": {**_DATE, "required": False},
     }}},
     "assessment": {"type": "dict", "schema": {
-        "assessors": {"type": "list", "required": True, "minlength": 2, "schema": {
+        "assessors": {"type": "list", "required": True, "minlength": 2, "maxlength": 10, "schema": {
             "type": "dict", "schema": {
                 "name": _TEXT,
                 "country": {"type": "string", "required": True, "regex": "[A-Z]{2}"},
@@ -128,7 +135,7 @@ BOOK = {
                   "schema": {"type": "string", "regex": LANG_RE}},
     "title": _TEXT,
     "subtitle": _OPTIONAL_TEXT,
-    "notice": _OPTIONAL_TEXT,
+    "notice": {**_OPTIONAL_TEXT, "maxlength": 3000},
     "editors": {**_TEXT_LIST, "required": True, "minlength": 1},
     "publisher": _TEXT,
     "place": _TEXT,
@@ -158,6 +165,6 @@ BOOK = {
 # A translation file: translatable field -> {source: hash, text: ..., untranslated: bool}
 TRANSLATION_ENTRY = {
     "source": {"type": "string", "regex": HASH_RE},
-    "text": {"type": "string", "required": True},
+    "text": {"type": "string", "required": True, "maxlength": MAX_PROSE},
     "untranslated": {"type": "boolean"},
 }

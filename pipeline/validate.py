@@ -76,8 +76,11 @@ def validate(sources: BookSources) -> list[Diagnostic]:
                  and isinstance(d.data.get("id"), str)}
     for (lang, unit), doc in sources.translations.items():
         problems += _check_translation(doc, lang, unit, book, set(ids), sources)
+    # A citation of a record that could not be read is not reported again.
+    known = set(ids) | sources.unreadable
     for chapter in sources.chapters.values():
-        problems += _check_chapter(chapter, book, set(ids), published, sources.root)
+        problems += _check_chapter(chapter, book, known, published | sources.unreadable,
+                                   sources.root)
     problems += _check_strings(sources)
     for lang, doc in sources.glossaries.items():
         problems += _check_glossary(doc, lang, book)
@@ -425,7 +428,9 @@ def check_prose(doc_or_path, path: tuple, text: str, field: str, root: Path,
 
     def report(offset: int, code: str, message: str, hint: str = ""):
         if isinstance(doc_or_path, YamlDocument):
-            out.append(doc_or_path.error(path, code, message, hint))
+            line, column = doc_or_path.position_in(path, offset, text)
+            out.append(error(doc_or_path.path, code, message, line=line, column=column,
+                             field=field_name(path), hint=hint))
         else:
             line = line_offset + plain.count("\n", 0, offset) + 1
             column = offset - (plain.rfind("\n", 0, offset) + 1) + 1
@@ -459,7 +464,7 @@ def check_prose(doc_or_path, path: tuple, text: str, field: str, root: Path,
 
 def _warning_at(doc_or_path, path, field, text, offset, line_offset, code, message, hint):
     if isinstance(doc_or_path, YamlDocument):
-        line, column = doc_or_path.where(path)
+        line, column = doc_or_path.position_in(path, offset, text)
         return warning(doc_or_path.path, code, message, line=line, column=column,
                        field=field_name(path), hint=hint)
     line = line_offset + text.count("\n", 0, offset) + 1

@@ -52,6 +52,17 @@ class YamlDocument:
     path: Path
     data: Any
     positions: dict = field(default_factory=dict, compare=False, repr=False)
+    blocks: dict = field(default_factory=dict, compare=False, repr=False)  # literal `|` texts
+
+    def position_in(self, path: Path_, offset: int, text: str) -> tuple[int, int]:
+        """Line and column of character `offset` of a field's text: exact inside a literal
+        block (`|`), whose lines map one to one onto the file; else the field's start."""
+        path = tuple(path)
+        if path not in self.blocks:
+            return self.where(path)
+        first_line, indent = self.blocks[path]
+        line = first_line + text.count("\n", 0, offset)
+        return line, indent + offset - (text.rfind("\n", 0, offset) + 1) + 1
 
     def where(self, path: Path_) -> tuple[int, int]:
         """Line and column of a field, or of its nearest ancestor that exists."""
@@ -109,7 +120,7 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[YamlDocument | None,
                            nodes[1].start_mark, "keep one mapping per file; remove `---`")
         node = nodes[0] if nodes else None
         positions: dict = {}
-        builder = _Builder(positions)
+        builder = _Builder(positions, text)
         data = builder.build(node, (), 0) if node is not None else None
     except _Problem as p:
         line, column = (p.mark.line + 1, p.mark.column + 1) if p.mark else (1, 1)
@@ -124,13 +135,15 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[YamlDocument | None,
         return None, [error(path, "yaml-syntax", f"YAML syntax: {exc}")]
     except RecursionError:
         return None, [error(path, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels")]
-    return YamlDocument(path, data, positions), []
+    return YamlDocument(path, data, positions, builder.blocks if node is not None else {}), []
 
 
 class _Builder:
-    def __init__(self, positions: dict):
+    def __init__(self, positions: dict, text: str):
         self.positions = positions
         self.count = 0
+        self.text_lines = text.split("\n")
+        self.blocks: dict = {}
 
     def build(self, node: yaml.Node, path: tuple, depth: int) -> Any:
         self.count += 1
@@ -158,7 +171,20 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.style == "|":
+            self._literal_block(node, path)
         return _scalar(node)
+
+    def _literal_block(self, node: yaml.ScalarNode, path: tuple) -> None:
+        """Where the content of a literal block starts: the first non-blank line after
+        the `|` indicator, and its indentation."""
+        for index in range(node.start_mark.line + 1, min(node.end_mark.line + 1,
+                                                         len(self.text_lines))):
+            line = self.text_lines[index]
+            if line.strip():
+                if index == node.start_mark.line + 1:
+                    self.blocks[path] = (index + 1, len(line) - len(line.lstrip(" ")))
+                return
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
