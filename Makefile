@@ -77,6 +77,10 @@ dist: $(VENV)/.installed $(RULES)
 	@$(MAKE) $(release_targets)
 	@$(PIPELINE) dist $(release_args)
 
+## serve: live preview of the HTML on http://127.0.0.1:8000, rebuilt on every change
+serve: $(VENV)/.installed
+	@$(PIPELINE) serve $(if $(EDITION),--edition $(EDITION))
+
 ## validate: check every source file and print every problem in one run
 validate: $(VENV)/.installed
 	@$(PIPELINE) validate

@@ -15,7 +15,7 @@ import jinja2
 
 from . import analysis as analysis_mod
 from . import charts as charts_mod
-from . import i18n, rubric, vocabulary
+from . import handouts, i18n, rubric, vocabulary
 from .diagnostics import PipelineError, error
 from .load import BookSources
 from .merge import MISSING, ORIGINAL, STALE, Prose, chapter_prose, localize_book, localize_record
@@ -31,7 +31,9 @@ class Assembly:
     markdown: str
     metadata: dict = field(default_factory=dict)
     fallbacks: int = 0    # translatable units shown in another language
-    figures: dict = field(default_factory=dict)  # file name -> bytes (charts/<name>.svg)
+    figures: dict = field(default_factory=dict)  # path -> bytes (charts/x.svg, qr/x.svg)
+    slides: str = ""      # the symposium deck, as Markdown
+    sheets: str = ""      # one A4 sheet per published practice, as Markdown
 
 
 def edition_config(sources: BookSources, edition: str | None) -> tuple[str, dict]:
@@ -77,11 +79,7 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Ass
         records.append(record)
 
     analysis = analysis_mod.analyse(records)
-    uses_charts = any((sources.templates / "sections" / f"{c}.md.j2").exists()
-                      and "charts[" in (sources.templates / "sections" / f"{c}.md.j2").read_text()
-                      for c in config["chapters"])
-    charts = {c.name: c for c in (charts_mod.draw(analysis, strings, sources.templates / "fonts")
-                                  if uses_charts else [])}
+    charts = {c.name: c for c in charts_mod.draw(analysis, strings, sources.templates / "fonts")}
     context = {
         "analysis": analysis, "charts": charts,
         "book": localized_book, "lang": lang, "edition": name, "policy": policy,
@@ -108,6 +106,29 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Ass
                                           f"no chapter `{chapter}`"))
             parts.append(env.filters["chapter"](prose))
     markdown = "\n\n".join(p.strip() for p in parts) + "\n"
+
+    # The symposium deck and the practice sheets come from the same data.
+    website = book.get("website", "")
+    qr_urls = {r["id"]: handouts.profile_url(website, name, lang, r["id"]) for r in records}
+    slides_config = book.get("slides") or {}
+    chosen = slides_config.get("practices", "best")
+    slide_practices = [r for r in records if (r["assessment_result"].label == "best"
+                                              if chosen == "best" else
+                                              chosen == "published" or r["id"] in chosen)]
+    recommendations, _ = chapter_prose(sources, lang, "recommendations")
+    extra = []
+    for extra_name in slides_config.get("extra") or []:
+        prose, _ = chapter_prose(sources, lang, extra_name)
+        if prose is not None:
+            extra += [f"#{part}" if i else part
+                      for i, part in enumerate(re.split(r"(?m)^#(?= )", prose.text)) if part.strip()]
+    context.update(
+        slide_practices=slide_practices, extra_slides=extra, qr_urls=qr_urls,
+        recommendations=handouts.recommendation_outline(recommendations.text)
+        if recommendations else [],
+        citation=_citation(book, localized_book["title"].text, lang, strings))
+    slides = _render(env, "handouts/slides.md.j2", context)
+    sheets = _render(env, "handouts/sheets.md.j2", context)
 
     title = localized_book["title"]
     subtitle = localized_book.get("subtitle")
@@ -137,8 +158,9 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Ass
                                    date=i18n.format_partial_date(book["date"], lang)),
         "citation": _citation(book, title.text, lang, strings),
     }
-    figures = {f"{c.name}.svg": c.svg for c in charts.values()}
-    return Assembly(lang, name, markdown, metadata, counter.count, figures)
+    figures = {f"charts/{c.name}.svg": c.svg for c in charts.values()}
+    figures.update({f"qr/{pid.lower()}.svg": handouts.qr_svg(url) for pid, url in qr_urls.items()})
+    return Assembly(lang, name, markdown, metadata, counter.count, figures, slides, sheets)
 
 
 def organisation_index(records: list[dict]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
@@ -252,7 +274,8 @@ def _environment(sources: BookSources, lang: str, strings: i18n.Strings, policy:
     def period(value: dict) -> str:
         if "end" in value:
             return f"{date(value['start'])} – {date(value['end'])}"
-        return strings("fields.ongoing_since", start=date(value["start"]))
+        start = i18n.format_partial_date(value["start"], lang, in_phrase=True)
+        return strings("fields.ongoing_since", start=start)
 
     def labels(codes, vocab: str) -> str:
         return ", ".join(strings.label(vocab, c) for c in codes)

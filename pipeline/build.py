@@ -69,7 +69,9 @@ class Project:
         write_if_changed(work / "meta.yaml",
                          yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True))
         for name, data in result.figures.items():
-            write_if_changed(work / "charts" / name, data)
+            write_if_changed(work / name, data)
+        write_if_changed(work / "slides.md", result.slides)
+        write_if_changed(work / "sheets.md", result.sheets)
         write_if_changed(work / "book.md", result.markdown)
         return work / "book.md"
 

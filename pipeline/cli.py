@@ -320,6 +320,19 @@ def import_po(project, lang, po_file):
     return EXIT_OK
 
 
+@main.command()
+@click.option("--edition", default=None, help="Edition (default: the book's default).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@_common
+def serve(project, edition, host, port):
+    """Live preview: serve the HTML edition, rebuild the language a change concerns,
+    reload the browser; build errors appear in the page."""
+    from .serve import serve as run_server
+    run_server(project, edition, host, port, log=lambda line: click.echo(line, err=True))
+    return EXIT_OK
+
+
 @main.command("new-practice")
 @click.option("--country", required=True, type=click.Choice(["CZ", "PL", "SK", "HU"]))
 @_common

@@ -54,14 +54,21 @@ class Strings:
         return self(f"labels.{vocabulary}.{code}")
 
 
-def format_partial_date(value: str, lang: str) -> str:
-    """`2022`, `2022-05` or `2022-05-01` written the local way."""
+def format_partial_date(value: str, lang: str, in_phrase: bool = False) -> str:
+    """`2022`, `2022-05` or `2022-05-01` written the local way. A month inside a phrase
+    ("since October 2022") takes the form a full date uses: genitive in Slavic languages
+    (`з жовтня 2022 р.`, `od października 2022`), not the standalone `жовтень`."""
     parts = [int(p) for p in str(value).split("-")]
     loc = locale(lang)
     if len(parts) == 3:
         return format_date(dt.date(*parts), format="long", locale=loc)
     if len(parts) == 2:
-        return format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=loc)
+        day = dt.date(parts[0], parts[1], 1)
+        if in_phrase:
+            pattern = loc.date_formats["long"].pattern
+            pattern = re.sub(r"\s*\bd\.?(?=\s|$)|\bd\.?\s*", "", pattern, count=1).strip()
+            return format_date(day, format=pattern, locale=loc)
+        return format_skeleton("yMMMM", day, locale=loc)
     return str(parts[0])
 
 

@@ -143,6 +143,13 @@ BOOK = {
     "licence": _TEXT,
     "licence_url": _OPTIONAL_TEXT,
     "contact": _OPTIONAL_TEXT,
+    "website": {"type": "string", "regex": r"https?://\S+/"},
+    "symposium": {"type": "dict", "schema": {"city": _TEXT, "date": _DATE}},
+    "slides": {"type": "dict", "schema": {
+        "practices": {"anyof": [{"type": "string", "allowed": ["best", "published"]},
+                                {"type": "list", "schema": {"type": "string", "regex": ID_RE}}]},
+        "extra": {"type": "list", "schema": {"type": "string", "regex": r"[a-z0-9][a-z0-9-]*"}},
+    }},
     "workshops": {"type": "list", "schema": {"type": "dict", "schema": {
         "id": {"type": "string", "required": True, "regex": r"(CZ|PL|SK|HU)-[0-9]{4}-[0-9]{2}"},
         "country": {"type": "string", "required": True, "allowed": list(COUNTRIES)},

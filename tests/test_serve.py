@@ -1,0 +1,48 @@
+"""Live preview: which languages a change rebuilds, and errors shown in the page."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import urllib.request
+from pathlib import Path
+
+from pipeline.serve import PreviewState, affected_languages, make_handler
+
+LANGS = ["en", "uk", "pl", "cs"]
+
+
+def test_a_translation_change_rebuilds_only_its_language(tmp_path):
+    src = tmp_path / "sources"
+    assert affected_languages([src / "translations" / "pl" / "PL-002.yaml"], src, LANGS, "en") == ["pl"]
+    assert affected_languages([src / "chapters" / "uk" / "foreword.md",
+                               src / "translations" / "cs" / "book.yaml"], src, LANGS, "en") == ["uk", "cs"]
+
+
+def test_a_shared_change_rebuilds_every_language(tmp_path):
+    src = tmp_path / "sources"
+    assert affected_languages([src / "practices" / "PL-001.yaml"], src, LANGS, "en") == LANGS
+    assert affected_languages([src / "chapters" / "en" / "intro.md"], src, LANGS, "en") == LANGS
+    assert affected_languages([tmp_path / "templates" / "css" / "web.css"], src, LANGS, "en") == LANGS
+    assert affected_languages([src / "glossary" / "uk.yaml"], src, LANGS, "en") == []
+
+
+def test_pages_get_live_reload_and_show_the_last_build_error(tmp_path):
+    page = tmp_path / "uk" / "html" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<html><body><p>Текст</p></body></html>", encoding="utf-8")
+    state = PreviewState()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(tmp_path, state))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/uk/html/index.html"
+    try:
+        body = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+        assert "EventSource('/__events')" in body and "Текст" in body
+        assert 'role="alert"' not in body
+
+        state.error = "sources/practices/PL-001.yaml:3:1: error: title: <b>bad</b>"
+        body = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+        assert 'role="alert"' in body
+        assert "PL-001.yaml:3:1: error: title: &lt;b&gt;bad&lt;/b&gt;" in body
+    finally:
+        server.shutdown()
