@@ -41,7 +41,7 @@ node_modules/.installed: package.json package-lock.json
 # ---------------------------------------------------------------- generated rules
 # Per-artefact rules (language × format × edition) come from the book itself.
 RULES := $(OUT)/.work/rules.mk
-NEEDS_RULES := $(filter build dist $(OUT)/%,$(or $(MAKECMDGOALS),build))
+NEEDS_RULES := $(filter build dist slides sheets $(OUT)/%,$(or $(MAKECMDGOALS),build))
 
 ifneq ($(NEEDS_RULES),)
 -include $(RULES)
@@ -53,7 +53,7 @@ $(RULES): $(VENV)/.installed $(SOURCES)/book.yaml $(wildcard $(SOURCES)/practice
 
 EDITION ?= $(BOOK_DEFAULT_EDITION)
 LANGS   ?= $(BOOK_LANGS)
-FORMATS ?= pdf epub html
+FORMATS ?= pdf epub html slides sheets
 langs   := $(subst $(comma),$(space),$(LANGS))
 formats := $(subst $(comma),$(space),$(FORMATS))
 targets := $(foreach l,$(langs),$(foreach f,$(formats),$(ARTEFACTS_$(EDITION)_$(l)_$(f))))
@@ -66,11 +66,17 @@ build: $(VENV)/.installed $(RULES) $(targets)
 	@echo "Built edition '$(EDITION)' ($(words $(targets)) artefacts) in $(OUT)/$(EDITION)/:"
 	@for t in $(targets); do printf '  %s\n' "$$t"; done
 
+## slides: only the symposium deck (16:9 PDF and offline HTML) of each language
+slides: $(VENV)/.installed $(RULES) $(foreach l,$(langs),$(ARTEFACTS_$(EDITION)_$(l)_slides))
+
+## sheets: only the one-page practice sheets (A4 PDFs with QR codes) of each language
+sheets: $(VENV)/.installed $(RULES) $(foreach l,$(langs),$(ARTEFACTS_$(EDITION)_$(l)_sheets))
+
 ## dist: a release in dist/<version>/ (release editions × languages, checksums, landing page)
 release_langs := $(if $(filter command line,$(origin LANGS)),$(langs),$(RELEASE_LANGS))
 release_args  := --langs $(subst $(space),$(comma),$(release_langs))
 release_targets := $(foreach e,$(RELEASE_EDITIONS),$(foreach l,$(release_langs),\
-                     $(foreach f,pdf epub html,$(ARTEFACTS_$(e)_$(l)_$(f)))))
+                     $(foreach f,pdf epub html slides sheets,$(ARTEFACTS_$(e)_$(l)_$(f)))))
 
 dist: $(VENV)/.installed $(RULES)
 	@$(PIPELINE) dist --gate-only $(release_args)
@@ -118,4 +124,4 @@ clean-venv: clean
 ## help: list the targets
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed -E 's/^## /  make /; s/: /\t/'
-	@echo "  Variables: LANGS=uk,pl FORMATS=pdf,epub,html EDITION=brief SOURCES=dir OUT=dir"
+	@echo "  Variables: LANGS=uk,pl FORMATS=pdf,epub,html,slides,sheets EDITION=brief SOURCES=dir OUT=dir"

@@ -140,7 +140,7 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Ass
         "publisher": book["publisher"],
         "date": book["date"],
         "date-local": i18n.format_partial_date(book["date"], lang),
-        "identifier": f"{book['identifier']}-{lang}",
+        "identifier": edition_identifier(book["identifier"], name, lang),
         "rights": book["licence"],
         "version": book["version"],
         "edition": strings(f"book.editions.{name}") if name in ("full", "brief") else name,
@@ -161,6 +161,13 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Ass
     figures = {f"charts/{c.name}.svg": c.svg for c in charts.values()}
     figures.update({f"qr/{pid.lower()}.svg": handouts.qr_svg(url) for pid, url in qr_urls.items()})
     return Assembly(lang, name, markdown, metadata, counter.count, figures, slides, sheets)
+
+
+def edition_identifier(identifier: str, edition: str, lang: str) -> str:
+    """A stable, valid `urn:uuid:` for one edition in one language, derived from the
+    book's identifier (name-based UUID, version 5)."""
+    import uuid
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{identifier}/{edition}/{lang}"))
 
 
 def organisation_index(records: list[dict]) -> list[tuple[str, list[tuple[str, list[str]]]]]:

@@ -36,9 +36,12 @@ class Project:
         return self.out / ".work" / edition / lang
 
     def artefact(self, slug: str, edition: str, lang: str, fmt: str) -> Path:
+        """Where `build` puts one artefact (the file make tracks for it)."""
         base = self.out / edition / lang
         if fmt == "html":
             return base / "html" / "index.html"
+        if fmt in ("slides", "sheets"):
+            return base / fmt / f"{slug}-{edition}-{lang}-{fmt}.pdf"
         return base / f"{slug}-{edition}-{lang}.{fmt}"
 
     # ------------------------------------------------------------------ stages
@@ -68,8 +71,9 @@ class Project:
         metadata["pagetitle"] = metadata["title"]
         write_if_changed(work / "meta.yaml",
                          yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True))
-        for name, data in result.figures.items():
-            write_if_changed(work / name, data)
+        figures = [write_if_changed(work / name, data) for name, data in result.figures.items()]
+        if any(figures) or not (work / "figures.stamp").exists():
+            write_atomic(work / "figures.stamp", "")
         write_if_changed(work / "slides.md", result.slides)
         write_if_changed(work / "sheets.md", result.sheets)
         write_if_changed(work / "book.md", result.markdown)
@@ -105,6 +109,10 @@ class Project:
             return render_mod.render_html(work, out.parent, self.templates)
         if fmt == "epub":
             return render_mod.render_epub(work, out, self.templates, self.sources)
+        if fmt == "slides":
+            return render_mod.render_slides(work, out, self.templates, self.sources)
+        if fmt == "sheets":
+            return render_mod.render_sheets(work, out, self.templates, self.sources)
         return render_mod.render_pdf(work, out, self.templates, self.sources)
 
     def _slug(self) -> str:
@@ -214,12 +222,17 @@ class Project:
                 lines.append(f"\t@$(PIPELINE) assemble --lang {lang} --edition {edition}")
                 lines.append("\t@touch $@")
                 # Written only when their content changes, so renders follow real edits.
-                lines.append(f"{work}/book.md {work}/meta.yaml: {work}/book.stamp ;")
+                intermediates = {"book.md", "slides.md", "sheets.md", "meta.yaml",
+                                 "figures.stamp"}
+                lines.append(" ".join(f"{work}/{name}" for name in sorted(intermediates))
+                             + f": {work}/book.stamp ;")
                 for fmt in FORMATS:
                     target = self.artefact(slug, edition, lang, fmt)
                     target = "$(OUT)/" + str(target.relative_to(self.out))
+                    document = {"slides": "slides.md", "sheets": "sheets.md"}.get(fmt, "book.md")
                     lines.append(f"ARTEFACTS_{edition}_{lang}_{fmt} := {target}")
-                    lines.append(f"{target}: {work}/book.md {work}/meta.yaml {' '.join(templates)} "
+                    lines.append(f"{target}: {work}/{document} {work}/meta.yaml "
+                                 f"{work}/figures.stamp {' '.join(templates)} "
                                  f"$(wildcard {self.templates}/fonts/*)")
                     lines.append(f"\t@$(PIPELINE) render --lang {lang} --edition {edition} "
                                  f"--format {fmt}")

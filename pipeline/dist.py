@@ -26,7 +26,7 @@ from .diagnostics import Diagnostic, PipelineError, error
 from .files import atomic_dir, write_atomic
 from .load import BookSources
 
-FORMAT_ORDER = ("pdf", "epub", "html")
+FORMAT_ORDER = ("pdf", "epub", "html", "slides", "slides-html", "sheets")
 MANIFEST, SUMS = "manifest.json", "SHA256SUMS"
 
 
@@ -39,10 +39,17 @@ class Artefact:
     completeness: float   # percentage of the language's translatable fields that are current
 
 
-def release_name(slug: str, version: str, a: Artefact) -> str:
+def release_files(slug: str, version: str, a: Artefact) -> list[tuple[str, str, Path]]:
+    """(format, file name, what to copy or zip) of one built artefact in a release."""
+    base = f"{slug}-{version}-{a.edition}-{a.lang}"
     if a.format == "html":
-        return f"{slug}-{version}-{a.edition}-{a.lang}-html.zip"
-    return f"{slug}-{version}-{a.edition}-{a.lang}.{a.format}"
+        return [("html", f"{base}-html.zip", a.source.parent)]
+    if a.format == "slides":
+        return [("slides", f"{base}-slides.pdf", a.source),
+                ("slides-html", f"{base}-slides-html.zip", a.source.parent)]
+    if a.format == "sheets":
+        return [("sheets", f"{base}-sheets.zip", a.source.parent)]
+    return [(a.format, f"{base}.{a.format}", a.source)]
 
 
 def epoch() -> int:
@@ -96,16 +103,16 @@ def release(sources: BookSources, artefacts: list[Artefact], dist_root: Path) ->
     with atomic_dir(target) as tmp:
         entries = []
         for a in artefacts:
-            name = release_name(slug, version, a)
-            if a.format == "html":
-                zip_site(a.source.parent, tmp / name)
-            else:
-                shutil.copyfile(a.source, tmp / name)
-            entries.append({"file": name, "size": (tmp / name).stat().st_size,
-                            "sha256": sha256(tmp / name), "language": a.lang,
-                            "edition": a.edition, "format": a.format,
-                            "translation_completeness": round(a.completeness, 1),
-                            "build_date": build_date, **commit})
+            for fmt, name, what in release_files(slug, version, a):
+                if what.is_dir():
+                    zip_site(what, tmp / name)
+                else:
+                    shutil.copyfile(what, tmp / name)
+                entries.append({"file": name, "size": (tmp / name).stat().st_size,
+                                "sha256": sha256(tmp / name), "language": a.lang,
+                                "edition": a.edition, "format": fmt,
+                                "translation_completeness": round(a.completeness, 1),
+                                "build_date": build_date, **commit})
         languages = sorted({a.lang for a in artefacts},
                            key=lambda l: book["languages"].index(l))
         for lang in languages:

@@ -1,7 +1,9 @@
-"""Stage 5: render an assembled language into HTML, EPUB 3 and PDF.
+"""Stage 5: render an assembled language into its artefacts.
 
-pandoc (bundled, sandboxed) turns the Markdown into HTML and EPUB; WeasyPrint lays the
-print HTML out as a tagged A4 PDF. Every artefact is written atomically.
+Every document (the book, the deck, the sheets) is read by pandoc in its sandbox into an
+AST, which `sanitize.clean_ast` strips of anything active; each format is written from
+that AST. pandoc writes HTML and EPUB 3; WeasyPrint lays out the tagged PDFs (the A4
+book, the 16:9 deck, the A4 sheets). Every artefact is written atomically.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import yaml
 from . import pandoc
 from .diagnostics import PipelineError, error
 from .files import atomic_dir, atomic_path
+from .sanitize import clean_ast, clean_html
 
 FONTS = ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf",
          "NotoSerif-BoldItalic.ttf", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
-FORMATS = ("pdf", "epub", "html")
+FORMATS = ("pdf", "epub", "html", "slides", "sheets")
+PDF_VARIANT = "pdf/ua-1"  # tagged, with a structure tree; reproducible
 
 
 def check_fonts(templates: Path) -> list[Path]:
@@ -32,41 +36,54 @@ def check_fonts(templates: Path) -> list[Path]:
     return paths
 
 
-def _pandoc_inputs(work: Path, templates: Path) -> list[str]:
-    return [str(work / "book.md"), "--from", pandoc.MARKDOWN,
-            "--metadata-file", str(work / "meta.yaml"),
-            "--lua-filter", str(templates / "pandoc" / "practice-links.lua"),
-            "--toc", "--toc-depth=2", "--wrap=none"]
+def read_ast(work: Path, templates: Path, document: str = "book.md") -> str:
+    """The document as a sanitized pandoc AST (JSON), read in pandoc's sandbox."""
+    ast = pandoc.run([str(work / document), "--from", pandoc.MARKDOWN,
+                      "--metadata-file", str(work / "meta.yaml"),
+                      "--lua-filter", str(templates / "pandoc" / "practice-links.lua"),
+                      "--to", "json"], what=str(work / document))
+    return clean_ast(ast)
+
+
+def to_html(ast: str, template: Path, work: Path, toc: bool = True) -> str:
+    """A standalone HTML page from the AST; the parts from the sources pass nh3."""
+    html = pandoc.run(["--from", "json", "--to", "html5", "--standalone", "--section-divs",
+                       "--wrap=none", *(["--toc", "--toc-depth=2"] if toc else []),
+                       "--template", str(template)], stdin=ast, what=str(work))
+    return clean_html(html)
+
+
+def _assets(target: Path, templates: Path, css: str, work: Path, folders=("charts",)) -> None:
+    """Stylesheet, fonts (with their licence) and pictures beside an HTML page."""
+    assets = target / "assets"
+    (assets / "fonts").mkdir(parents=True)
+    shutil.copyfile(templates / "css" / css, assets / css)
+    for font in check_fonts(templates):
+        shutil.copyfile(font, assets / "fonts" / font.name)
+    shutil.copyfile(templates / "fonts" / "OFL.txt", assets / "fonts" / "OFL.txt")
+    for folder in folders:
+        if (work / folder).is_dir():
+            shutil.copytree(work / folder, target / folder)
 
 
 def render_html(work: Path, out_dir: Path, templates: Path) -> Path:
     """A self-contained HTML site for one language: index.html plus assets/."""
-    fonts = check_fonts(templates)
+    check_fonts(templates)
+    html = to_html(read_ast(work, templates), templates / "pandoc" / "web.html", work)
     with atomic_dir(out_dir) as tmp:
-        html = pandoc.run([*_pandoc_inputs(work, templates), "--to", "html5",
-                           "--standalone", "--section-divs",
-                           "--template", str(templates / "pandoc" / "web.html")],
-                          what=str(work / "book.md"))
         (tmp / "index.html").write_text(html, encoding="utf-8")
-        assets = tmp / "assets"
-        (assets / "fonts").mkdir(parents=True)
-        shutil.copyfile(templates / "css" / "web.css", assets / "book.css")
-        for font in fonts:
-            shutil.copyfile(font, assets / "fonts" / font.name)
-        shutil.copyfile(templates / "fonts" / "OFL.txt", assets / "fonts" / "OFL.txt")
-        if (work / "charts").is_dir():
-            shutil.copytree(work / "charts", tmp / "charts")
+        _assets(tmp, templates, "web.css", work)
+        (tmp / "assets" / "web.css").rename(tmp / "assets" / "book.css")
     return out_dir / "index.html"
 
 
 def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
-    """EPUB 3. The sources are read in pandoc's sandbox into an AST; only the writer,
-    which must read our stylesheet and fonts, runs outside it, and only after every
-    image the AST names was checked to be a file inside the book."""
+    """EPUB 3. Only the writer, which must read our stylesheet and fonts, runs outside
+    pandoc's sandbox, and only after every image the AST names was checked to be a file
+    inside the book."""
     fonts = check_fonts(templates)
     meta = yaml.safe_load((work / "meta.yaml").read_text(encoding="utf-8"))
-    ast = pandoc.run([*_pandoc_inputs(work, templates), "--to", "json"],
-                     what=str(work / "book.md"))
+    ast = read_ast(work, templates)
     roots = [sources.resolve(), work.resolve()]
     for target in pandoc.local_resources(ast):
         candidates = [(root / unquote(target)).resolve() for root in roots]
@@ -75,7 +92,7 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
             raise PipelineError(error(work / "book.md", "refused-resource",
                                       f"image `{target[:80]}` is not a file inside the book"))
     with atomic_path(out) as tmp:
-        pandoc.run(["--from", "json", "--to", "epub3",
+        pandoc.run(["--from", "json", "--to", "epub3", "--toc", "--toc-depth=2",
                     "--split-level=1", "--epub-title-page=true",
                     "--css", str(templates / "css" / "epub.css"),
                     *[f"--epub-embed-font={f}" for f in fonts],
@@ -85,27 +102,75 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     return out
 
 
-def render_pdf(work: Path, out: Path, templates: Path, sources: Path) -> Path:
-    check_fonts(templates)
-    html = pandoc.run([*_pandoc_inputs(work, templates), "--to", "html5", "--standalone",
-                       "--section-divs", "--template", str(templates / "pandoc" / "print.html")],
-                      what=str(work / "book.md"))
-    import weasyprint  # imported here: it is slow to import and only PDF needs it
+def _weasyprint(html: str, css: Path, work: Path, templates: Path, sources: Path):
+    """A laid-out WeasyPrint document; resources only from inside the book."""
+    import weasyprint  # imported here: it is slow to import and only PDFs need it
 
     fetcher = safe_fetcher([templates, sources, work])
     document = weasyprint.HTML(string=html, base_url=str(work.resolve()) + "/",
                                url_fetcher=fetcher)
-    stylesheet = weasyprint.CSS(filename=str(templates / "css" / "print.css"),
+    stylesheet = weasyprint.CSS(filename=str(css), base_url=str(templates.resolve()) + "/",
                                 url_fetcher=fetcher)
-    with atomic_path(out) as tmp:
-        document.write_pdf(tmp, stylesheets=[stylesheet], pdf_variant="pdf/ua-1",
-                           uncompressed_pdf=False, custom_metadata=True)
+    rendered = document.render(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
     if fetcher.refused:
-        raise PipelineError([error(work / "book.md", "refused-resource",
-                                   f"refused to load `{url}`: {why}",
+        raise PipelineError([error(work, "refused-resource", f"refused to load `{url}`: {why}",
                                    hint="reference only files inside the book")
                              for url, why in fetcher.refused])
+    return rendered
+
+
+def _write_pdf(rendered, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        rendered.write_pdf(tmp, pdf_variant=PDF_VARIANT, custom_metadata=True)
+
+
+def render_pdf(work: Path, out: Path, templates: Path, sources: Path) -> Path:
+    check_fonts(templates)
+    html = to_html(read_ast(work, templates), templates / "pandoc" / "print.html", work)
+    _write_pdf(_weasyprint(html, templates / "css" / "print.css", work, templates, sources), out)
     return out
+
+
+def render_slides(work: Path, out: Path, templates: Path, sources: Path) -> Path:
+    """The symposium deck: a 16:9 PDF and, beside it, an HTML version that works offline."""
+    check_fonts(templates)
+    html = to_html(read_ast(work, templates, "slides.md"), templates / "pandoc" / "slides.html",
+                   work, toc=False)
+    rendered = _weasyprint(html, templates / "css" / "slides.css", work, templates, sources)
+    with atomic_dir(out.parent) as tmp:
+        page = html.replace("</head>", '<link rel="stylesheet" href="assets/slides.css">\n</head>')
+        (tmp / "index.html").write_text(page, encoding="utf-8")
+        _assets(tmp, templates, "slides.css", work)
+        rendered.write_pdf(tmp / out.name, pdf_variant=PDF_VARIANT, custom_metadata=True)
+    return out
+
+
+def render_sheets(work: Path, out: Path, templates: Path, sources: Path) -> Path:
+    """One A4 sheet per practice: all sheets in one PDF, and each in a PDF of its own
+    (`…-PL-001.pdf`) beside it."""
+    check_fonts(templates)
+    html = to_html(read_ast(work, templates, "sheets.md"), templates / "pandoc" / "sheets.html",
+                   work, toc=False)
+    rendered = _weasyprint(html, templates / "css" / "sheets.css", work, templates, sources)
+    stem = out.name.removesuffix("-sheets.pdf")
+    with atomic_dir(out.parent) as tmp:
+        for practice, pages in sheet_pages(rendered):
+            rendered.copy(pages).write_pdf(tmp / f"{stem}-{practice}.pdf",
+                                           pdf_variant=PDF_VARIANT, custom_metadata=True)
+        rendered.write_pdf(tmp / out.name, pdf_variant=PDF_VARIANT, custom_metadata=True)
+    return out
+
+
+def sheet_pages(rendered) -> list[tuple[str, list]]:
+    """[(practice id, its pages)]: a sheet starts on the page holding its anchor."""
+    sheets: list[tuple[str, list]] = []
+    for page in rendered.pages:
+        starts = [a for a in page.anchors if a.startswith("sheet-")]
+        if starts:
+            sheets.append((starts[0].removeprefix("sheet-").upper(), [page]))
+        elif sheets:
+            sheets[-1][1].append(page)
+    return sheets
 
 
 def safe_fetcher(roots: list[Path]):

@@ -133,4 +133,58 @@ def test_editing_one_translation_rebuilds_only_that_language(built):
 def test_build_prints_progress_and_a_summary(built):
     _, done, _ = built
     assert re.search(r"pdf\s+uk\s+.*\.pdf\s+\(\d", done.stderr + done.stdout)
-    assert "Built edition 'full' (18 artefacts)" in done.stdout
+    assert "Built edition 'full' (30 artefacts)" in done.stdout
+
+
+# ---------------------------------------------------------------- deck and sheets
+
+def published(lang="en"):
+    from pipeline.assemble import edition_config, published_records
+    from pipeline.load import load_sources
+    sources, _ = load_sources(ROOT / "sources", ROOT / "templates")
+    return sources, published_records(sources, edition_config(sources, None)[1])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_best_practice_has_a_slide_and_the_figures_match_the_paper(built, lang):
+    from pipeline import rubric
+    from pipeline.analysis import analyse
+    out = built[0]
+    deck = out / "full" / lang / "slides" / f"{SLUG}-full-{lang}-slides.pdf"
+    reader = PdfReader(deck)
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.01
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    pages = [page.extract_text() for page in reader.pages]
+    _, records = published()
+    best = [r["id"] for r in records if rubric.assess(r["assessment"]["scores"]).label == "best"]
+    for pid in best:
+        assert sum(f"· {pid}" in text for text in pages) == 1, pid
+    a = analyse(records)
+    figures = " ".join(pages[2].split())
+    for number in (a.total, len(a.countries), a.label_totals["best"], 3):
+        assert re.search(rf"(?<!\d){number}(?!\d)", figures), (number, figures)
+    assert (deck.parent / "index.html").exists()
+    assert (deck.parent / "assets" / "slides.css").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_every_published_practice_has_a_one_page_sheet_with_a_working_qr_code(built, lang):
+    import pypdfium2
+    import zxingcpp
+    from pipeline.handouts import profile_url
+    out = built[0]
+    sources, records = published()
+    folder = out / "full" / lang / "sheets"
+    for record in records:
+        sheet = folder / f"{SLUG}-full-{lang}-{record['id']}.pdf"
+        assert len(PdfReader(sheet).pages) == 1, sheet.name
+    record = records[0]
+    page = pypdfium2.PdfDocument(folder / f"{SLUG}-full-{lang}-{record['id']}.pdf")[0]
+    image = page.render(scale=3).to_pil()
+    codes = zxingcpp.read_barcodes(image)
+    expected = profile_url(sources.book_data["website"], "full", lang, record["id"])
+    assert [c.text for c in codes] == [expected]
+    assert expected.endswith(f"/full/{lang}/html/index.html#practice-{record['id'].lower()}")
+    html = (out / "full" / lang / "html" / "index.html").read_text(encoding="utf-8")
+    assert f'id="practice-{record["id"].lower()}"' in html

@@ -27,7 +27,7 @@ def two_releases(tmp_path_factory):
     for n in (1, 2):
         out, dist = base / f"build{n}", base / f"dist{n}"
         done = make("-j2", "dist", f"SOURCES={sources}", f"OUT={out}", f"DIST={dist}",
-                    "LANGS=en,uk")
+                    "LANGS=uk")
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         results.append(dist / "0.9.0")
     return results, sources
@@ -38,8 +38,8 @@ def test_two_builds_give_identical_checksums_for_every_artefact(two_releases):
     sums = (first / "SHA256SUMS").read_text()
     assert sums == (second / "SHA256SUMS").read_text()
     names = {line.split("  ")[1] for line in sums.splitlines()}
-    assert {"index.html", "index-uk.html", "manifest.json"} <= names
-    for suffix in (".pdf", ".epub", "-html.zip"):
+    assert {"index.html", "manifest.json"} <= names
+    for suffix in (".pdf", ".epub", "-html.zip", "-slides.pdf", "-slides-html.zip", "-sheets.zip"):
         assert any(n.endswith(suffix) for n in names)
     for path in first.iterdir():
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
@@ -49,13 +49,14 @@ def test_manifest_lists_every_artefact_with_its_facts(two_releases):
     (first, _), _ = two_releases
     manifest = json.loads((first / "manifest.json").read_text(encoding="utf-8"))
     entries = manifest["artefacts"]
-    assert len(entries) == 2 * 2 * 3  # editions × languages × formats
+    assert len(entries) == 2 * 1 * 6  # editions × languages × files (pdf, epub, html,
+    #                                   slides pdf and html, sheets)
     for e in entries:
         assert (first / e["file"]).stat().st_size == e["size"]
         assert e["file"].startswith(f"partners-in-advocacy-0.9.0-{e['edition']}-{e['language']}")
         assert e["translation_completeness"] == 100.0
         assert e["build_date"] == "2025-01-31"
-    landing = (first / "index-uk.html").read_text(encoding="utf-8")
+    landing = (first / "index.html").read_text(encoding="utf-8")
     assert '<html lang="uk">' in landing and "Завантаження" in landing
     assert all(e["file"] in landing for e in entries)
 
@@ -70,13 +71,13 @@ def test_verify_catches_a_flipped_byte_a_missing_and_an_extra_file(two_releases,
     data = bytearray(pdf.read_bytes())
     data[len(data) // 2] ^= 0x01
     pdf.write_bytes(bytes(data))
-    next(copy.glob("*-brief-en.epub")).unlink()
+    next(copy.glob("*-brief-uk.epub")).unlink()
     (copy / "notes.txt").write_text("hello")
 
     done = run_cli("verify", copy)
     assert done.returncode == 1
     assert f"{pdf.name}: error: checksum does not match SHA256SUMS" in done.stderr
-    assert "brief-en.epub: error: listed in SHA256SUMS but missing" in done.stderr
+    assert "brief-uk.epub: error: listed in SHA256SUMS but missing" in done.stderr
     assert "notes.txt: error: not listed in SHA256SUMS" in done.stderr
 
 

@@ -1,0 +1,81 @@
+"""Defence in depth: nothing active reaches an artefact even if validation is bypassed.
+
+Validation already rejects raw HTML, event handlers and unsafe links in the sources. Here,
+two more layers: `clean_ast` strips raw HTML, `on…` attributes and unsafe link targets
+from the pandoc AST that every format is written from, and `clean_html` passes the parts
+of an HTML page that come from the sources through nh3 (the ammonia sanitiser).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nh3
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+_REGION = re.compile(r"<!--\s*sanitize\s*-->(.*?)<!--\s*/sanitize\s*-->", re.S)
+
+TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
+        "dd", "del", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
+        "h5", "h6", "hr", "i", "img", "ins", "li", "mark", "nav", "ol", "p", "pre", "q", "s",
+        "section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
+        "th", "thead", "tr", "u", "ul", "header", "footer", "aside"}
+ATTRIBUTES = {
+    "*": {"id", "class", "lang", "dir", "title", "role", "aria-label", "aria-labelledby",
+          "aria-describedby", "aria-hidden"},
+    "a": {"href", "hreflang", "data-page-prefix"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start", "type", "reversed"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "col": {"span", "style"},
+}
+
+
+def clean_html(page: str) -> str:
+    """Sanitise every `<!--sanitize-->…<!--/sanitize-->` region of a page (the parts that
+    come from the sources); the template's own markup around them is kept as written."""
+    return _REGION.sub(lambda m: nh3.clean(
+        m.group(1), tags=TAGS, attributes=ATTRIBUTES, url_schemes=SAFE_SCHEMES,
+        link_rel=None, filter_style_properties={"text-align", "width"}), page)
+
+
+def safe_url(url: str, image: bool = False) -> bool:
+    m = _SCHEME.match(re.sub(r"[\x00-\x20\x7f]", "", url))
+    if not m:
+        return True  # relative, or a #fragment
+    scheme = m.group(1).lower()
+    return scheme == "data" if image else scheme in SAFE_SCHEMES
+
+
+def clean_ast(ast_json: str) -> str:
+    """The same document without raw HTML/TeX, event handlers or unsafe link targets."""
+    return json.dumps(_clean(json.loads(ast_json)), ensure_ascii=False)
+
+
+def _is_attr(node) -> bool:
+    return (isinstance(node, list) and len(node) == 3 and isinstance(node[0], str)
+            and isinstance(node[1], list) and isinstance(node[2], list)
+            and all(isinstance(kv, list) and len(kv) == 2 for kv in node[2]))
+
+
+def _clean(node):
+    if isinstance(node, dict):
+        kind = node.get("t")
+        if kind in ("Link", "Image"):
+            target = node["c"][2]
+            if not safe_url(target[0], image=kind == "Image"):
+                target[0] = "#" if kind == "Link" else ""
+        return {k: _clean(v) for k, v in node.items()}
+    if isinstance(node, list):
+        if _is_attr(node):
+            node = [node[0], node[1], [[k, v] for k, v in node[2]
+                                       if not k.lower().startswith("on")
+                                       and k.lower() not in ("href", "src", "srcdoc", "style",
+                                                             "formaction", "xlink:href")]]
+            return node
+        return [_clean(item) for item in node
+                if not (isinstance(item, dict) and item.get("t") in ("RawBlock", "RawInline"))]
+    return node
