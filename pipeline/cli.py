@@ -141,7 +141,7 @@ def build(project, langs, formats, edition):
 @click.option("--edition", default=None, help="Edition (default: the book's default).")
 @click.option("--langs", help="Comma-separated languages (default: all of the book's).")
 @click.option("--formats", help="Comma-separated formats to check: pdf, epub, html "
-              "(default: all).")
+              "(default: all; other formats have no checks yet and are skipped).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="How to print the problems.")
 @_common
@@ -157,14 +157,15 @@ def check(project, edition, langs, formats, fmt):
     book_langs, default_edition, slug = check_mod.book_settings(project.sources / "book.yaml")
     edition = edition or default_edition
     langs = _split(langs) or book_langs
-    formats = tuple(_split(formats) or build_mod.FORMATS)
+    formats = tuple(_split(formats) or check_mod.FORMATS)
     unknown = [f for f in formats if f not in build_mod.FORMATS]
     if unknown:
         raise PipelineError(error("--formats", "unknown-format", f"unknown format `{unknown[0]}`",
                                   hint="choose from " + ", ".join(build_mod.FORMATS)))
     sentences = check_mod.sample_sentences_from_build(project.out, edition, langs)
     report = check_mod.run_gates(project.out, edition, langs, slug, sentences,
-                                 templates=project.templates, formats=formats)
+                                 templates=project.templates,
+                                 formats=tuple(f for f in formats if f in check_mod.FORMATS))
     problems = ordered(report.diagnostics)
     if fmt == "json":
         click.echo(json.dumps({

@@ -1,0 +1,169 @@
+"""Conformance gates for built artefacts (`pipeline check`, `make check`).
+
+Each gate wraps one checker (see `pipeline.checkers`): EPUBCheck on the EPUBs, the Nu HTML
+checker and axe-core on the HTML pages, and our own PDF checks. The gates only read what a
+build left in `out`; they never build.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .checkers import Findings, axe, epubcheck, nu, pdf
+from .diagnostics import Diagnostic, PipelineError, error
+
+GATES = ("epubcheck", "nu", "axe", "pdf")
+FORMATS = ("pdf", "epub", "html")  # the formats the gates check
+FORMAT_OF_GATE = {"epubcheck": "epub", "nu": "html", "axe": "html", "pdf": "pdf"}
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One gate's run: how many files it checked, its findings, how long it took."""
+
+    name: str
+    files: int
+    errors: int  # as the checker counts them
+    warnings: int
+    seconds: float
+    ran: bool
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    def summary(self) -> str:
+        if not self.ran:
+            return f"{self.name}: not run ({self.files} {_plural(self.files, 'file')} waiting)"
+        return (f"{self.name}: {self.files} {_plural(self.files, 'file')}, "
+                f"{self.errors} {_plural(self.errors, 'error')}, "
+                f"{self.warnings} {_plural(self.warnings, 'warning')} ({self.seconds:.1f} s)")
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Artefacts that should have been built but were not, and every gate's result."""
+
+    missing: tuple[Diagnostic, ...]
+    gates: tuple[GateResult, ...]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [*self.missing, *(d for gate in self.gates for d in gate.diagnostics)]
+
+
+@dataclass(frozen=True)
+class Artefacts:
+    """The built files of one edition that exist, and a diagnostic for each that does not."""
+
+    epubs: list[Path]
+    pdfs: dict[str, Path]
+    html_pages: list[Path]  # pages checked by the Nu checker: every .html file
+    axe_pages: list[Path]   # pages checked by axe-core
+    missing: list[Diagnostic]
+
+
+def find_artefacts(out: Path, edition: str, langs: list[str], slug: str,
+                   formats: tuple[str, ...] = FORMATS) -> Artefacts:
+    epubs, pdfs, html_pages, axe_pages, missing = [], {}, [], [], []
+    hint = f"run `make build EDITION={edition} LANGS={','.join(langs)}` first"
+    for lang in langs:
+        folder = out / edition / lang
+        if not folder.is_dir():
+            missing.append(error(folder, "not-built", f"nothing is built for `{lang}` in "
+                                 f"edition `{edition}`", hint=hint))
+            continue
+        wanted = {fmt: folder / f"{slug}-{edition}-{lang}.{fmt}" for fmt in ("pdf", "epub")}
+        wanted["html"] = folder / "html" / "index.html"
+        for fmt in (f for f in formats if f in wanted):  # other formats have no gate yet
+            if not wanted[fmt].is_file():
+                missing.append(error(wanted[fmt], "not-built", f"the {fmt.upper()} of `{lang}` "
+                                     "is missing", hint=hint))
+        if "epub" in formats and wanted["epub"].is_file():
+            epubs.append(wanted["epub"])
+        if "pdf" in formats and wanted["pdf"].is_file():
+            pdfs[lang] = wanted["pdf"]
+        if "html" in formats and wanted["html"].is_file():
+            html_pages.extend(sorted(wanted["html"].parent.rglob("*.html")))
+            # Today the site is one page per language: the landing page holds the
+            # chapters and the practice profiles.
+            axe_pages.append(wanted["html"])
+    return Artefacts(epubs, pdfs, html_pages, axe_pages, missing)
+
+
+def run_gates(out: Path, edition: str, langs: list[str], slug: str,
+              sample_sentences: dict[str, str] | None, *, templates: Path = Path("templates"),
+              formats: tuple[str, ...] = FORMATS,
+              axe_pages: list[Path] | None = None, parallel: bool = True) -> CheckReport:
+    """Run every gate whose format is asked for, in two lanes side by side unless
+    `parallel` is false; each result carries its own wall-clock time. `axe_pages` replaces
+    the pages axe-core opens (default: each language's index.html; pass a landing page, a
+    chapter and a practice profile once the site has several pages)."""
+    found = find_artefacts(out, edition, langs, slug, formats)
+    pages = found.axe_pages if axe_pages is None else list(axe_pages)
+    jobs = {
+        "epubcheck": (len(found.epubs), lambda: epubcheck.check(found.epubs)),
+        "nu": (len(found.html_pages), lambda: nu.check(found.html_pages)),
+        "axe": (len(pages), lambda: axe.check(pages)),
+        "pdf": (len(found.pdfs),
+                lambda: pdf.check(found.pdfs, templates / "fonts", sample_sentences)),
+    }
+    names = [name for name in GATES if FORMAT_OF_GATE[name] in formats]
+
+    def timed(name: str) -> GateResult:
+        files, job = jobs[name]
+        started = time.monotonic()
+        findings: Findings = job() if files else Findings()
+        return GateResult(name, files, findings.errors, findings.warnings,
+                          time.monotonic() - started, findings.ran,
+                          tuple(findings.diagnostics))
+
+    if parallel and len(names) > 1:
+        # Two lanes for two cores: the PDF checks are Python (pypdf) and hold one core;
+        # the other gates mostly wait for Java and Chromium, one after the other.
+        # Four gates at once were slower than this (Java's JIT and Chromium competing).
+        lanes = [[n for n in names if n == "pdf"], [n for n in names if n != "pdf"]]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            lane_results = list(pool.map(lambda lane: [timed(n) for n in lane], lanes))
+        by_name = {r.name: r for results in lane_results for r in results}
+        results = [by_name[name] for name in names]
+    else:
+        results = [timed(name) for name in names]
+    return CheckReport(tuple(found.missing), tuple(results))
+
+
+def check_artefacts(out: Path, edition: str, langs: list[str], slug: str,
+                    sample_sentences: dict[str, str] | None, **options) -> list[Diagnostic]:
+    """Every finding of every gate on the built artefacts of `edition` in `langs`."""
+    return run_gates(out, edition, langs, slug, sample_sentences, **options).diagnostics
+
+
+def book_settings(book_yaml: Path) -> tuple[list[str], str, str]:
+    """The book's languages, default edition and slug, read from book.yaml."""
+    try:
+        book = yaml.safe_load(book_yaml.read_text(encoding="utf-8"))
+        return list(book["languages"]), str(book.get("default_edition", "")), str(book["slug"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        raise PipelineError(error(book_yaml, "no-book", "cannot read the book's languages "
+                                  "and slug", hint="run `make validate` for details")) from None
+
+
+def sample_sentences_from_build(out: Path, edition: str, langs: list[str]) -> dict[str, str]:
+    """One sentence per language that its PDF must contain: the subtitle (else the title)
+    the build wrote into the language's metadata."""
+    sentences = {}
+    for lang in langs:
+        try:
+            meta = yaml.safe_load((out / ".work" / edition / lang / "meta.yaml")
+                                  .read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        if isinstance(meta, dict) and (meta.get("subtitle") or meta.get("title")):
+            sentences[lang] = str(meta.get("subtitle") or meta.get("title"))
+    return sentences
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
