@@ -47,7 +47,7 @@ ifneq ($(NEEDS_RULES),)
 -include $(RULES)
 endif
 
-$(RULES): $(VENV)/.installed $(SOURCES)/book.yaml $(wildcard $(SOURCES)/practices $(SOURCES)/chapters/* $(SOURCES)/translations/* $(TEMPLATES)/*)
+$(RULES): $(VENV)/.installed $(SOURCES)/book.yaml $(wildcard pipeline/*.py $(SOURCES)/practices $(SOURCES)/chapters/* $(SOURCES)/translations/* $(TEMPLATES)/*)
 	@mkdir -p $(@D)
 	@$(PIPELINE) makefile > $@.tmp && mv $@.tmp $@
 
@@ -59,7 +59,7 @@ formats := $(subst $(comma),$(space),$(FORMATS))
 targets := $(foreach l,$(langs),$(foreach f,$(formats),$(ARTEFACTS_$(EDITION)_$(l)_$(f))))
 
 # ---------------------------------------------------------------- targets
-.PHONY: build validate status check system-deps dist serve bench test clean clean-venv venv help
+.PHONY: build slides sheets validate status check system-deps dist serve bench test clean clean-venv venv help
 
 ## build: set up, validate and build every language × format of an edition into build/
 build: $(VENV)/.installed $(RULES) $(targets)
@@ -109,6 +109,16 @@ system-deps:
 ## test: run the whole test suite
 test: $(VENV)/.installed node_modules/.installed
 	$(VENV)/bin/python -m pytest
+
+# ---------------------------------------------------------------- benchmark
+# The peers `make bench` compares with (Sphinx, MyST, Typst), in the same environment.
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
+	$(VENV)/bin/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@
+
+## bench: time builds (sample, corpora of 40-1,000 practices) against the raw tools and peers
+bench: $(VENV)/.bench-installed
+	@$(PIPELINE) bench --json $(OUT)/bench.json $(BENCH_ARGS)
 
 ## venv: only set up the virtual environment
 venv: $(VENV)/.installed

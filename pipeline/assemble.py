@@ -149,7 +149,8 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Ass
         "toc-title": strings("book.contents"),
         "strings": {k: strings(f"book.{k}") for k in
                     ("contents", "imprint", "editors", "publisher", "funder", "licence",
-                     "cite_as", "edition", "languages", "skip")},
+                     "cite_as", "edition", "languages", "skip", "home", "previous", "next",
+                     "single_page", "search", "breadcrumbs", "page_navigation")},
         "funder": book.get("funder", ""),
         "place": book["place"],
         "licence-url": book.get("licence_url", ""),
@@ -210,6 +211,12 @@ def _render(env: jinja2.Environment, template: str, context: dict) -> str:
 class _FallbackCounter:
     def __init__(self):
         self.count = 0
+
+
+def _no_list_marker(text: str) -> str:
+    """`1. května 2022` or `2024. szeptember` opening a Markdown block would start a
+    numbered list; escape the dot."""
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
 
 
 def md_escape(text) -> str:
@@ -276,13 +283,13 @@ def _environment(sources: BookSources, lang: str, strings: i18n.Strings, policy:
         return f"{heading}\n\n{body.strip()}"
 
     def date(value) -> str:
-        return i18n.format_partial_date(value, lang)
+        return _no_list_marker(i18n.format_partial_date(value, lang))
 
     def period(value: dict) -> str:
         if "end" in value:
             return f"{date(value['start'])} – {date(value['end'])}"
         start = i18n.format_partial_date(value["start"], lang, in_phrase=True)
-        return strings("fields.ongoing_since", start=start)
+        return _no_list_marker(strings("fields.ongoing_since", start=start))
 
     def labels(codes, vocab: str) -> str:
         return ", ".join(strings.label(vocab, c) for c in codes)

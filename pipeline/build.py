@@ -233,7 +233,7 @@ class Project:
                     lines.append(f"ARTEFACTS_{edition}_{lang}_{fmt} := {target}")
                     lines.append(f"{target}: {work}/{document} {work}/meta.yaml "
                                  f"{work}/figures.stamp {' '.join(templates)} "
-                                 f"$(wildcard {self.templates}/fonts/*)")
+                                 f"{' '.join(code)} $(wildcard {self.templates}/fonts/*)")
                     lines.append(f"\t@$(PIPELINE) render --lang {lang} --edition {edition} "
                                  f"--format {fmt}")
         editions, langs = self.release_plan(sources)

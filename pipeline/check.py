@@ -18,8 +18,9 @@ from .checkers import Findings, axe, epubcheck, nu, pdf
 from .diagnostics import Diagnostic, PipelineError, error
 
 GATES = ("epubcheck", "nu", "axe", "pdf")
-FORMATS = ("pdf", "epub", "html")  # the formats the gates check
-FORMAT_OF_GATE = {"epubcheck": "epub", "nu": "html", "axe": "html", "pdf": "pdf"}
+FORMATS = ("pdf", "epub", "html", "slides", "sheets")  # the formats the gates check
+FORMAT_OF_GATE = {"epubcheck": ("epub",), "nu": ("html", "slides"), "axe": ("html",),
+                  "pdf": ("pdf", "slides", "sheets")}
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Artefacts:
     """The built files of one edition that exist, and a diagnostic for each that does not."""
 
     epubs: list[Path]
-    pdfs: dict[str, Path]
+    pdfs: list[tuple[str, Path, str | None]]  # (language, PDF, sentence it must hold)
     html_pages: list[Path]  # pages checked by the Nu checker: every .html file
     axe_pages: list[Path]   # pages checked by axe-core
     missing: list[Diagnostic]
@@ -67,7 +68,8 @@ class Artefacts:
 
 def find_artefacts(out: Path, edition: str, langs: list[str], slug: str,
                    formats: tuple[str, ...] = FORMATS) -> Artefacts:
-    epubs, pdfs, html_pages, axe_pages, missing = [], {}, [], [], []
+    epubs, pdfs, html_pages, axe_pages, missing = [], [], [], [], []
+    titles = book_titles(out, edition, langs)
     hint = f"run `make build EDITION={edition} LANGS={','.join(langs)}` first"
     for lang in langs:
         folder = out / edition / lang
@@ -77,19 +79,28 @@ def find_artefacts(out: Path, edition: str, langs: list[str], slug: str,
             continue
         wanted = {fmt: folder / f"{slug}-{edition}-{lang}.{fmt}" for fmt in ("pdf", "epub")}
         wanted["html"] = folder / "html" / "index.html"
+        for fmt in ("slides", "sheets"):
+            wanted[fmt] = folder / fmt / f"{slug}-{edition}-{lang}-{fmt}.pdf"
         for fmt in (f for f in formats if f in wanted):  # other formats have no gate yet
             if not wanted[fmt].is_file():
                 missing.append(error(wanted[fmt], "not-built", f"the {fmt.upper()} of `{lang}` "
                                      "is missing", hint=hint))
         if "epub" in formats and wanted["epub"].is_file():
             epubs.append(wanted["epub"])
-        if "pdf" in formats and wanted["pdf"].is_file():
-            pdfs[lang] = wanted["pdf"]
+        for fmt in ("pdf", "slides", "sheets"):
+            if fmt in formats and wanted[fmt].is_file():
+                # Sheets carry the book's title, not its subtitle.
+                pdfs.append((lang, wanted[fmt], titles.get(lang) if fmt == "sheets" else None))
+        if "slides" in formats and wanted["slides"].is_file():
+            html_pages.append(wanted["slides"].parent / "index.html")
         if "html" in formats and wanted["html"].is_file():
-            html_pages.extend(sorted(wanted["html"].parent.rglob("*.html")))
-            # Today the site is one page per language: the landing page holds the
-            # chapters and the practice profiles.
-            axe_pages.append(wanted["html"])
+            site = wanted["html"].parent
+            html_pages.extend(sorted(site.glob("*.html")))
+            # The home page, a chapter and a practice profile.
+            chapters = [p for p in sorted(site.glob("*.html"))
+                        if p.name not in ("index.html", "all.html")
+                        and not p.name.startswith("practice-")]
+            axe_pages += [wanted["html"], *chapters[:1], *sorted(site.glob("practice-*.html"))[:1]]
     return Artefacts(epubs, pdfs, html_pages, axe_pages, missing)
 
 
@@ -110,7 +121,7 @@ def run_gates(out: Path, edition: str, langs: list[str], slug: str,
         "pdf": (len(found.pdfs),
                 lambda: pdf.check(found.pdfs, templates / "fonts", sample_sentences)),
     }
-    names = [name for name in GATES if FORMAT_OF_GATE[name] in formats]
+    names = [name for name in GATES if set(FORMAT_OF_GATE[name]) & set(formats)]
 
     def timed(name: str) -> GateResult:
         files, job = jobs[name]
@@ -148,6 +159,18 @@ def book_settings(book_yaml: Path) -> tuple[list[str], str, str]:
     except (OSError, yaml.YAMLError, KeyError, TypeError):
         raise PipelineError(error(book_yaml, "no-book", "cannot read the book's languages "
                                   "and slug", hint="run `make validate` for details")) from None
+
+
+def book_titles(out: Path, edition: str, langs: list[str]) -> dict[str, str]:
+    titles = {}
+    for lang in langs:
+        try:
+            meta = yaml.safe_load((out / ".work" / edition / lang / "meta.yaml")
+                                  .read_text(encoding="utf-8"))
+            titles[lang] = str(meta["title"])
+        except (OSError, yaml.YAMLError, KeyError, TypeError):
+            continue
+    return titles
 
 
 def sample_sentences_from_build(out: Path, edition: str, langs: list[str]) -> dict[str, str]:

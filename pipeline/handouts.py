@@ -28,7 +28,7 @@ def recommendation_outline(markdown: str) -> list[tuple[str, list[str]]]:
 
 def profile_url(website: str, edition: str, lang: str, practice_id: str) -> str:
     """Where a practice's profile lives in the published HTML edition."""
-    return f"{website.rstrip('/')}/{edition}/{lang}/html/index.html#practice-{practice_id.lower()}"
+    return f"{website.rstrip('/')}/{edition}/{lang}/html/practice-{practice_id.lower()}.html"
 
 
 def qr_svg(url: str) -> bytes:

@@ -18,7 +18,7 @@ import yaml
 from . import pandoc
 from .diagnostics import PipelineError, error
 from .files import atomic_dir, atomic_path
-from .sanitize import clean_ast, clean_html
+from .sanitize import clean_ast, clean_fragment, clean_html
 
 FONTS = ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf",
          "NotoSerif-BoldItalic.ttf", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
@@ -67,14 +67,56 @@ def _assets(target: Path, templates: Path, css: str, work: Path, folders=("chart
 
 
 def render_html(work: Path, out_dir: Path, templates: Path) -> Path:
-    """A self-contained HTML site for one language: index.html plus assets/."""
+    """The HTML edition of one language as a self-contained site: a home page, a page per
+    chapter and per practice profile, the whole paper on one page (all.html), assets and
+    a client-side search index (pagefind)."""
+    import jinja2
+    from markupsafe import Markup
+
+    from . import site
+
     check_fonts(templates)
-    html = to_html(read_ast(work, templates), templates / "pandoc" / "web.html", work)
+    meta = yaml.safe_load((work / "meta.yaml").read_text(encoding="utf-8"))
+    parts = pandoc.run(["--from", "json", "--to", "html5", "--standalone", "--section-divs",
+                        "--wrap=none", "--toc", "--toc-depth=2",
+                        "--template", str(templates / "pandoc" / "site-parts.html")],
+                       stdin=read_ast(work, templates), what=str(work / "book.md"))
+    toc, _, body = parts.partition("<!--BODY-->")
+    toc, body = clean_fragment(toc), clean_fragment(body)
+    pages = site.split(body, meta["title"], {"home": meta["strings"]["home"],
+                                             "all": meta["strings"]["single_page"]})
+    where = site.link_targets(pages)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    template = env.get_template("site/page.html.j2")
     with atomic_dir(out_dir) as tmp:
-        (tmp / "index.html").write_text(html, encoding="utf-8")
+        for page in pages:
+            linked = page.kind != "all"
+            page_toc = site.relink(toc, page.name, where) if linked else toc
+            page_body = site.relink(page.body, page.name, where) if linked else page.body
+            (tmp / page.name).write_text(template.render(
+                meta=meta, page=page, toc=Markup(page_toc), body=Markup(page_body)),
+                encoding="utf-8")
         _assets(tmp, templates, "web.css", work)
         (tmp / "assets" / "web.css").rename(tmp / "assets" / "book.css")
+        search_index(tmp)
     return out_dir / "index.html"
+
+
+def search_index(folder: Path) -> None:
+    """A client-side search index of the site's pages (pagefind, from PyPI)."""
+    import subprocess
+    import sys
+    try:
+        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder),
+                               "--quiet"], capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PipelineError(error(folder, "no-pagefind", f"pagefind did not run: {exc}",
+                                  hint="run `make build` to install it")) from None
+    if done.returncode != 0:
+        message = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["failed"]
+        raise PipelineError(error(folder, "pagefind-failed", f"search index: {message[0]}"))
 
 
 def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:

@@ -34,12 +34,16 @@ ATTRIBUTES = {
 }
 
 
+def clean_fragment(fragment: str) -> str:
+    """A fragment of HTML that comes from the sources, through nh3."""
+    return nh3.clean(fragment, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SAFE_SCHEMES,
+                     link_rel=None, filter_style_properties={"text-align", "width"})
+
+
 def clean_html(page: str) -> str:
     """Sanitise every `<!--sanitize-->…<!--/sanitize-->` region of a page (the parts that
     come from the sources); the template's own markup around them is kept as written."""
-    return _REGION.sub(lambda m: nh3.clean(
-        m.group(1), tags=TAGS, attributes=ATTRIBUTES, url_schemes=SAFE_SCHEMES,
-        link_rel=None, filter_style_properties={"text-align", "width"}), page)
+    return _REGION.sub(lambda m: clean_fragment(m.group(1)), page)
 
 
 def safe_url(url: str, image: bool = False) -> bool:

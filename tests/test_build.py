@@ -100,6 +100,7 @@ def test_every_language_has_an_html_site_with_a_language_switcher(built, lang):
     assert title(lang) in html
     assert (site / "assets" / "book.css").exists()
     assert (site / "assets" / "fonts" / "NotoSerif-Regular.ttf").exists()
+    assert (site / "pagefind" / "pagefind-ui.js").exists()
     for other in LANGS:
         assert f'href="../../{other}/html/index.html"' in html
         assert (site / ".." / ".." / other / "html" / "index.html").resolve().exists()
@@ -185,6 +186,32 @@ def test_every_published_practice_has_a_one_page_sheet_with_a_working_qr_code(bu
     codes = zxingcpp.read_barcodes(image)
     expected = profile_url(sources.book_data["website"], "full", lang, record["id"])
     assert [c.text for c in codes] == [expected]
-    assert expected.endswith(f"/full/{lang}/html/index.html#practice-{record['id'].lower()}")
-    html = (out / "full" / lang / "html" / "index.html").read_text(encoding="utf-8")
-    assert f'id="practice-{record["id"].lower()}"' in html
+    assert expected.endswith(f"/full/{lang}/html/practice-{record['id'].lower()}.html")
+    html = (out / "full" / lang / "html" / f"practice-{record['id'].lower()}.html")
+    assert f'id="practice-{record["id"].lower()}"' in html.read_text(encoding="utf-8")
+
+
+def test_the_html_site_has_a_page_per_chapter_and_profile_with_working_links(built):
+    out = built[0]
+    site = out / "full" / "pl" / "html"
+    _, records = published()
+    for record in records:
+        page = site / f"practice-{record['id'].lower()}.html"
+        text = page.read_text(encoding="utf-8")
+        assert text.count("<h1") == 1 and 'class="breadcrumbs"' in text
+        for other in LANGS:  # the switcher lands on the same page in every language
+            assert f'href="../../{other}/html/{page.name}"' in text
+            assert (out / "full" / other / "html" / page.name).exists()
+    names = {p.name for p in site.glob("*.html")}
+    assert {"index.html", "all.html", "introduction.html", "recommendations.html"} <= names
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r'href="([a-z0-9-]+\.html)(?:#([^"]+))?"', text):
+            assert target[0] in names, (page.name, target)
+            if target[1]:
+                assert f'id="{target[1]}"' in (site / target[0]).read_text(encoding="utf-8")
+    recommendations = (site / "recommendations.html").read_text(encoding="utf-8")
+    assert 'href="practice-pl-001.html"' in recommendations  # a citation, on another page
+    intro = (site / "introduction.html").read_text(encoding="utf-8")
+    assert 'rel="prev" href="executive-summary.html"' in intro
+    assert 'rel="next" href="methodology.html"' in intro

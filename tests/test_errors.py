@@ -42,6 +42,6 @@ def test_mini_book_builds_in_both_languages(mini_book, tmp_path):
     out = tmp_path / "out"
     done = run_cli("build", "--sources", mini_book, "--out", out, "--formats", "html,epub")
     assert done.returncode == 0, done.stderr
-    html = (out / "full" / "uk" / "html" / "index.html").read_text(encoding="utf-8")
+    html = (out / "full" / "uk" / "html" / "intro.html").read_text(encoding="utf-8")
     assert 'lang="en"' in html and "fallback-notice" in html
-    assert 'href="#practice-cz-900"' in html
+    assert 'href="practice-cz-900.html"' in html

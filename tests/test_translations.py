@@ -103,7 +103,7 @@ def test_each_fallback_policy(mini_book, tmp_path, policy):
         assert not (out / "full" / "uk" / "html").exists()
         return
     assert done.returncode == 0, done.stderr
-    html = (out / "full" / "uk" / "html" / "index.html").read_text(encoding="utf-8")
+    html = (out / "full" / "uk" / "html" / "all.html").read_text(encoding="utf-8")
     assert 'lang="en"' in html  # the English text is shown, tagged as English
     assert ("Цю частину ще не перекладено" in html) == (policy == "mark")
 

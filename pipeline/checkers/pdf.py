@@ -25,9 +25,9 @@ def allowed_font_names(fonts_dir: Path) -> set[str]:
     return {_normal(name) for name in names if name}
 
 
-def check(pdfs: dict[str, Path], fonts_dir: Path,
-          sample_sentences: dict[str, str] | None = None) -> Findings:
-    """`pdfs` maps each language to its PDF."""
+def check(pdfs, fonts_dir: Path, sample_sentences: dict[str, str] | None = None) -> Findings:
+    """`pdfs` maps each language to its PDF, or lists (language, PDF, sentence) triples
+    where each PDF names the sentence it must contain (None: the language's)."""
     findings = Findings()
     if not pdfs:
         return findings
@@ -43,8 +43,10 @@ def check(pdfs: dict[str, Path], fonts_dir: Path,
     except Exception as exc:  # fontTools raises many types on a broken font
         raise PipelineError(error(fonts_dir, "unreadable-fonts",
                                   f"cannot read our font files: {exc}")) from None
-    for lang, path in pdfs.items():
-        sentence = (sample_sentences or {}).get(lang)
+    entries = [(lang, path, None) for lang, path in pdfs.items()] if isinstance(pdfs, dict) \
+        else list(pdfs)
+    for lang, path, own in entries:
+        sentence = own or (sample_sentences or {}).get(lang)
         try:
             problems = _check_one(PdfReader(path), lang, allowed, sentence)
         except (PyPdfError, OSError, ValueError, KeyError, TypeError) as exc:
