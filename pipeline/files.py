@@ -17,12 +17,22 @@ def _fail(path: Path, exc: OSError) -> PipelineError:
     return PipelineError(error(path, "cannot-write", f"cannot write: {reason}", hint=hint))
 
 
+def _remove_leftovers(path: Path) -> None:
+    """Temporary files of an earlier run that was killed (SIGKILL leaves them behind)."""
+    for stale in path.parent.glob(f".{path.name}.*.part"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path):
     """Yield a temporary path beside `path`; on success rename it into place."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         os.close(fd)
     except OSError as exc:
@@ -67,6 +77,7 @@ def atomic_dir(path: Path):
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(path)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
         tmp.chmod(0o755)
     except OSError as exc:
