@@ -78,10 +78,16 @@ release_args  := --langs $(subst $(space),$(comma),$(release_langs))
 release_targets := $(foreach e,$(RELEASE_EDITIONS),$(foreach l,$(release_langs),\
                      $(foreach f,pdf epub html slides sheets,$(ARTEFACTS_$(e)_$(l)_$(f)))))
 
-dist: $(VENV)/.installed $(RULES)
+# CHECKS=0 skips the conformance gates (only for trying the layout; never for a release).
+CHECKS ?= 1
+dist: $(VENV)/.installed $(RULES) $(if $(filter 0,$(CHECKS)),,node_modules/.installed)
 	@$(PIPELINE) dist --gate-only $(release_args)
 	@$(MAKE) $(release_targets)
-	@$(PIPELINE) dist $(release_args)
+ifneq ($(CHECKS),0)
+	@for e in $(RELEASE_EDITIONS); do \
+	  $(PIPELINE) check --edition $$e $(release_args) --formats pdf,epub,html,slides,sheets || exit 1; done
+endif
+	@$(PIPELINE) dist $(release_args) $(if $(filter 0,$(CHECKS)),--no-checks)
 
 ## serve: live preview of the HTML on http://127.0.0.1:8000, rebuilt on every change
 serve: $(VENV)/.installed

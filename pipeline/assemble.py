@@ -158,8 +158,19 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Ass
         "published-label": strings("book.published",
                                    date=i18n.format_partial_date(book["date"], lang)),
         "citation": _citation(book, title.text, lang, strings),
+        # EPUB accessibility metadata (schema.org), written by pandoc into the package.
+        "accessModes": ["textual", "visual"],
+        "accessModeSufficient": ["textual"],
+        "accessibilityFeatures": ["tableOfContents", "readingOrder", "structuralNavigation",
+                                  "alternativeText", "displayTransformability"],
+        "accessibilityHazards": ["none"],
+        "accessibilitySummary": strings("book.accessibility_summary"),
     }
     figures = {f"charts/{c.name}.svg": c.svg for c in charts.values()}
+    figures["cover.svg"] = charts_mod.cover(
+        title.text, subtitle.text if subtitle else "", book["publisher"],
+        strings(f"book.editions.{name}") if name in ("full", "brief") else name,
+        i18n.format_partial_date(book["date"], lang), sources.templates / "fonts")
     figures.update({f"qr/{pid.lower()}.svg": handouts.qr_svg(url) for pid, url in qr_urls.items()})
     return Assembly(lang, name, markdown, metadata, counter.count, figures, slides, sheets)
 

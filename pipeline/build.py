@@ -154,7 +154,8 @@ class Project:
         langs = langs or release.get("languages") or book["languages"]
         return list(editions), list(langs)
 
-    def dist(self, dist_root: Path, langs=None, editions=None, gate_only=False) -> Path | None:
+    def dist(self, dist_root: Path, langs=None, editions=None, gate_only=False,
+             gates=True) -> Path | None:
         """Refuse when a release language has a missing or stale text; otherwise lay out
         dist/<version>/ from the built artefacts."""
         from . import dist as dist_mod
@@ -179,7 +180,7 @@ class Project:
                                        self.artefact(book["slug"], edition, lang, fmt),
                                        percent[lang])
                      for edition in editions for lang in langs for fmt in FORMATS]
-        return dist_mod.release(sources, artefacts, dist_root)
+        return dist_mod.release(sources, artefacts, dist_root, gates)
 
     @staticmethod
     def _completeness(sources: BookSources, lang: str) -> float:

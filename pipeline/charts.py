@@ -140,3 +140,33 @@ def draw(a: Analysis, S: Strings, fonts: Path) -> list[Chart]:
         return []
     plt = _pyplot(fonts)
     return [practices_by_country(a, S, plt), outcomes_by_country(a, S, plt), themes(a, S, plt)]
+
+
+def cover(title: str, subtitle: str, publisher: str, edition: str, date: str,
+          fonts: Path) -> bytes:
+    """The EPUB's cover: the book's colours and its title, drawn as paths (an e-reader
+    shows the cover as an image, without the book's fonts)."""
+    import textwrap
+    plt = _pyplot(fonts)
+    fig = plt.figure(figsize=(6, 9))
+    fig.patch.set_facecolor(GREYS[0])
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, 6)
+    ax.set_ylim(0, 9)
+    ax.text(0.5, 8.3, "\n".join(textwrap.wrap(publisher.upper(), 48)), color="#cfdaea",
+            fontsize=8, va="top", linespacing=1.4)
+    ax.plot([0.5, 5.5], [6.2, 6.2], color="#f2c14e", linewidth=3)
+    lines = textwrap.wrap(title, 18)
+    ax.text(0.5, 6.0, "\n".join(lines), color="white", fontsize=30, fontweight="bold",
+            va="top", linespacing=1.1)
+    if subtitle:
+        ax.text(0.5, 6.0 - 0.62 * len(lines) - 0.35, "\n".join(textwrap.wrap(subtitle, 42)),
+                color="#e6ecf5", fontsize=12, va="top", linespacing=1.35)
+    ax.text(0.5, 0.8, f"{edition}\n{date}", color="#cfdaea", fontsize=10, va="bottom",
+            linespacing=1.5)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", facecolor=fig.get_facecolor(),
+                metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return buffer.getvalue()

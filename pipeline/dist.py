@@ -89,7 +89,18 @@ def source_commit(root: Path) -> dict:
         return {}
 
 
-def release(sources: BookSources, artefacts: list[Artefact], dist_root: Path) -> Path:
+def check_landing_pages(folder: Path) -> list[Diagnostic]:
+    """The landing pages pass the same HTML checks as the book (Nu, axe-core)."""
+    from .checkers import axe, nu
+    pages = sorted(folder.glob("index*.html"))
+    problems = []
+    for findings in (nu.check(pages), axe.check(pages)):
+        problems += [d for d in findings.diagnostics if d.severity == "error"]
+    return problems
+
+
+def release(sources: BookSources, artefacts: list[Artefact], dist_root: Path,
+            gates: bool = True) -> Path:
     book = sources.book_data
     slug, version = book["slug"], book["version"]
     missing = [a.source for a in artefacts if not a.source.exists()]
@@ -123,6 +134,10 @@ def release(sources: BookSources, artefacts: list[Artefact], dist_root: Path) ->
         write_atomic(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         files = sorted(p for p in tmp.iterdir() if p.is_file() and p.name != SUMS)
         write_atomic(tmp / SUMS, "".join(f"{sha256(p)}  {p.name}\n" for p in files))
+        if gates:
+            problems = check_landing_pages(tmp)
+            if problems:
+                raise PipelineError(problems)
     return target
 
 

@@ -55,7 +55,8 @@ def run(args: list[str], *, stdin: str | None = None, cwd: Path | None = None,
     except subprocess.TimeoutExpired:
         raise PipelineError(error(what, "pandoc-timeout", "pandoc took longer than 10 minutes"))
     if done.returncode != 0:
-        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"
+        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        message = lines[0] if lines else "failed"
         raise PipelineError(error(what, "pandoc-failed",
                                   f"pandoc failed (exit {done.returncode}): {message}"))
     return done.stdout

@@ -139,6 +139,7 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
                     "--css", str(templates / "css" / "epub.css"),
                     *[f"--epub-embed-font={f}" for f in fonts],
                     "--metadata", f"identifier={meta['identifier']}",
+                    "--epub-cover-image", str(work / "cover.svg"),
                     f"--resource-path={sources}:{work}",
                     "-o", str(tmp)], stdin=ast, what=str(work / "book.md"), sandbox=False)
     return out

@@ -65,3 +65,11 @@ def run_cli(*args, cwd: Path | None = None, check: bool = False) -> subprocess.C
     if check and done.returncode != 0:
         raise AssertionError(f"{cmd} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return done
+
+
+def tool_available() -> bool:
+    """Whether the system checkers (Java, Chromium, the npm packages) are installed."""
+    import shutil as _shutil
+    return bool(_shutil.which("java") and _shutil.which("chromium")
+                and (ROOT / "node_modules" / "vnu-jar").exists()
+                and (ROOT / "node_modules" / "axe-core").exists())

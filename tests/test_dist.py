@@ -27,7 +27,7 @@ def two_releases(tmp_path_factory):
     for n in (1, 2):
         out, dist = base / f"build{n}", base / f"dist{n}"
         done = make("-j2", "dist", f"SOURCES={sources}", f"OUT={out}", f"DIST={dist}",
-                    "LANGS=uk")
+                    "LANGS=uk", "CHECKS=0")
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         results.append(dist / "0.9.0")
     return results, sources
@@ -87,8 +87,17 @@ def test_release_is_refused_while_a_translation_is_stale(two_releases, tmp_path)
     text = record.read_text(encoding="utf-8")
     record.write_text(text.replace("summary: ", "summary: Revised. ", 1), encoding="utf-8")
     done = make("dist", f"SOURCES={sources}", f"OUT={tmp_path / 'b'}",
-                f"DIST={tmp_path / 'd'}", "LANGS=uk")
+                f"DIST={tmp_path / 'd'}", "LANGS=uk", "CHECKS=0")
     assert done.returncode != 0
     assert "release of edition `full` refused for `uk`" in done.stderr
     assert "SK-001.summary: stale in `uk`" in done.stderr
     assert not (tmp_path / "d").exists()
+
+
+def test_landing_pages_pass_the_html_checks(two_releases):
+    from pipeline.dist import check_landing_pages
+    (first, _), _ = two_releases
+    from conftest import tool_available
+    if not tool_available():
+        pytest.skip("Java, Chromium or the npm checkers are missing: run `sudo make system-deps`")
+    assert [d.format() for d in check_landing_pages(first)] == []
