@@ -353,5 +353,90 @@ def new_practice(project, country):
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- benchmark
+# `pipeline corpus` and `pipeline bench` (pipeline/corpus.py, pipeline/bench.py).
+
+@main.command("corpus")
+@click.option("--practices", type=click.IntRange(1, 3996), required=True,
+              help="Number of practice records, spread over CZ, PL, SK, HU.")
+@click.option("--langs", default="6", show_default=True,
+              help="The first N of en, uk, pl, cs, sk, hu, or a list such as en,pl "
+                   "(the first is the source language).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder for the book's sources (replaced if it holds an earlier corpus).")
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="Same seed, same files.")
+def corpus_command(practices, langs, out, seed):
+    """Write a synthetic book that validates: book.yaml, practices/, chapters/<lang>/,
+    translations/<lang>/ (all current), text from word lists per language."""
+    from . import corpus as corpus_mod
+    try:
+        made = corpus_mod.generate(out, practices, corpus_mod.parse_langs(langs), seed)
+    except PipelineError as exc:
+        _print_problems(exc.diagnostics)
+        sys.exit(EXIT_ERRORS)
+    click.echo(f"{made.files} files: {made.practices} practices in {', '.join(made.langs)} "
+               f"→ {made.root}/ (check with `pipeline validate --sources {made.root}`)", err=True)
+
+
+@main.command("bench")
+@click.option("--quick", is_flag=True, help="A smoke test: 3 practices, one language, HTML.")
+@click.option("--cases", help="Only these cases, comma-separated: sample, corpus-40, "
+              "corpus-200, corpus-1000, pdf-300.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("build/bench.json"), show_default=True,
+              help="Where to write everything measured.")
+@click.option("--work", type=click.Path(path_type=Path, file_okay=False),
+              help="Keep books, builds and logs here (default: a temporary folder, removed).")
+@click.option("--profile", "profile_lang", metavar="LANG",
+              help="Instead: profile one PDF render of the sample in LANG (cProfile).")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="With --profile: a copy of templates/ to profile instead.")
+@click.option("--compare-templates", type=click.Path(path_type=Path, file_okay=False,
+                                                     exists=True),
+              help="Instead: time the sample's English PDF with templates/ and with this copy.")
+def bench_command(quick, cases, json_path, work, profile_lang, templates, compare_templates):
+    """Time `make -j2 build` of the sample and of synthetic corpora against pandoc and
+    WeasyPrint run directly on the same intermediate files (sequentially and on two
+    cores), no-op and incremental rebuilds, validation, peak RSS, and peers (Sphinx + MyST,
+    pandoc → Typst). Prints a table; writes everything to --json. Run from the project
+    folder (`make bench`)."""
+    from . import bench as bench_mod
+    root = Path.cwd()
+    if not (root / "Makefile").is_file() or not (root / "templates").is_dir():
+        click.echo("error: run `pipeline bench` from the project folder (with Makefile and "
+                   "templates/)", err=True)
+        sys.exit(EXIT_USAGE)
+    if profile_lang:
+        click.echo(bench_mod.profile_pdf(root, profile_lang, templates=templates))
+        return
+    if compare_templates:
+        result = bench_mod.compare_templates(root, compare_templates,
+                                             progress=lambda l: click.echo(l, err=True))
+        click.echo(f"English PDF, best of 3: templates/ {result['ours_s']:.2f} s wall "
+                   f"({result['ours_cpu_s']:.2f} s CPU), {compare_templates} "
+                   f"{result['other_s']:.2f} s ({result['other_cpu_s']:.2f} s CPU): saving "
+                   f"{100 * result['saving']:.0f} % wall, {100 * result['cpu_saving']:.0f} % "
+                   f"CPU; pages {result['pages']['ours']} → {result['pages']['other']}")
+        return
+    plan = bench_mod.QUICK_PLAN if quick else bench_mod.DEFAULT_PLAN
+    if cases:
+        wanted = _split(cases)
+        unknown = [c for c in wanted if c not in {p.name for p in plan}]
+        if unknown:
+            click.echo(f"error: unknown case `{unknown[0]}` (cases: "
+                       f"{', '.join(p.name for p in plan)})", err=True)
+            sys.exit(EXIT_USAGE)
+        plan = tuple(p for p in plan if p.name in wanted)
+    try:
+        report = bench_mod.run(plan, root, work, progress=lambda l: click.echo(l, err=True))
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+    bench_mod.write_json(report, json_path)
+    click.echo(bench_mod.table(report))
+    click.echo(f"written to {json_path}", err=True)
+    sys.exit(EXIT_ERRORS if report["errors"] else EXIT_OK)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
