@@ -45,10 +45,11 @@ def read_ast(work: Path, templates: Path, document: str = "book.md") -> str:
     return clean_ast(ast)
 
 
-def to_html(ast: str, template: Path, work: Path, toc: bool = True) -> str:
+def to_html(ast: str, template: Path, work: Path, toc: bool = True, **variables) -> str:
     """A standalone HTML page from the AST; the parts from the sources pass nh3."""
     html = pandoc.run(["--from", "json", "--to", "html5", "--standalone", "--section-divs",
                        "--wrap=none", *(["--toc", "--toc-depth=2"] if toc else []),
+                       *[f"--variable={k.replace('_', '-')}={v}" for k, v in variables.items()],
                        "--template", str(template)], stdin=ast, what=str(work))
     return clean_html(html)
 
@@ -177,8 +178,8 @@ def render_pdf(work: Path, out: Path, templates: Path, sources: Path) -> Path:
 def render_slides(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     """The symposium deck: a 16:9 PDF and, beside it, an HTML version that works offline."""
     check_fonts(templates)
-    html = to_html(read_ast(work, templates, "slides.md"), templates / "pandoc" / "slides.html",
-                   work, toc=False)
+    html = to_html(read_ast(work, templates, "slides.md"), templates / "pandoc" / "handout.html",
+                   work, toc=False, body_class="deck")
     rendered = _weasyprint(html, templates / "css" / "slides.css", work, templates, sources)
     with atomic_dir(out.parent) as tmp:
         page = html.replace("</head>", '<link rel="stylesheet" href="assets/slides.css">\n</head>')
@@ -192,8 +193,8 @@ def render_sheets(work: Path, out: Path, templates: Path, sources: Path) -> Path
     """One A4 sheet per practice: all sheets in one PDF, and each in a PDF of its own
     (`…-PL-001.pdf`) beside it."""
     check_fonts(templates)
-    html = to_html(read_ast(work, templates, "sheets.md"), templates / "pandoc" / "sheets.html",
-                   work, toc=False)
+    html = to_html(read_ast(work, templates, "sheets.md"), templates / "pandoc" / "handout.html",
+                   work, toc=False, body_class="sheets")
     rendered = _weasyprint(html, templates / "css" / "sheets.css", work, templates, sources)
     stem = out.name.removesuffix("-sheets.pdf")
     with atomic_dir(out.parent) as tmp:
