@@ -929,27 +929,27 @@ def goals(report: dict) -> list[dict]:
     return out
 
 
-GROWTH_STAGES = ("validate", "assemble", "render_html", "pandoc_html")
+GROWTH_STAGES = ("validate", "assemble", "render_html", "html_tools", "html_glue")
 
 
 def growth(report: dict) -> dict | None:
     """Seconds per stage for each corpus size (the same languages, HTML in each), per
     practice and per added practice (marginal): linear growth keeps the marginal cost flat.
-    validate: `pipeline validate`; assemble: `pipeline assemble` of one language (it
-    validates too); render_html: `pipeline render --format html` under make, mean per
-    language; pandoc_html: the raw pandoc calls of it."""
+    validate: `pipeline validate`; assemble: `pipeline assemble` of one language under make
+    (it validates too); render_html: `Project.render` of the HTML in a fresh process, alone
+    (mean per language), split into the tools it runs (pandoc, pagefind) and our glue."""
     series = sorted((c for c in report["cases"] if c["case"].startswith("corpus-")
-                     and c.get("steps", {}).get("render_s") and "html" in c["formats"]
-                     and c["validate_cli_s"] is not None), key=lambda c: c["practices"])
+                     and "html" in c["formats"] and c["validate_cli_s"] is not None
+                     and c["assemble_s"] is not None), key=lambda c: c["practices"])
     if len(series) < 3:
         return None
     rows = []
     for c in series:
-        html = [v for k, v in c["steps"]["render_s"].items() if k.endswith("/html")]
-        raw = [j["tools_s"] for j in c["raw_jobs"] if j["format"] == "html"]
+        html = [j for j in c["raw_jobs"] if j["format"] == "html"]
+        mean = lambda key: sum(j[key] for j in html) / len(html)  # noqa: E731
         rows.append({"practices": c["practices"], "validate": c["validate_cli_s"],
-                     "assemble": c["assemble_s"] or 0.0, "render_html": sum(html) / len(html),
-                     "pandoc_html": sum(raw) / len(raw)})
+                     "assemble": c["assemble_s"], "render_html": mean("seconds"),
+                     "html_tools": mean("tools_s"), "html_glue": mean("glue_s")})
     slopes = []
     for a, b in zip(rows, rows[1:]):
         n = b["practices"] - a["practices"]

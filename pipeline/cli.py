@@ -6,7 +6,6 @@ import dataclasses
 import functools
 import json
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -31,7 +30,6 @@ def _common(fn):
     def wrapper(*args, **kwargs):
         project = build_mod.Project(kwargs.pop("sources"), kwargs.pop("templates"),
                                     kwargs.pop("out"))
-        signal.signal(signal.SIGTERM, _terminated)  # ends like Ctrl-C: temporary files go
         try:
             code = fn(project, *args, **kwargs)
         except PipelineError as exc:
@@ -49,10 +47,6 @@ def _common(fn):
             code = EXIT_INTERNAL
         sys.exit(code or EXIT_OK)
     return wrapper
-
-
-def _terminated(signum, frame):
-    raise KeyboardInterrupt
 
 
 def _print_problems(diagnostics) -> None:
