@@ -14,7 +14,7 @@ from . import assemble as assemble_mod
 from . import render as render_mod
 from . import skeleton
 from . import translate as translate_mod
-from .diagnostics import PipelineError, error, has_errors
+from .diagnostics import PipelineError, display_path, error, has_errors
 from .files import write_atomic, write_if_changed
 from .i18n import language_name
 from .load import BookSources, load_sources
@@ -257,7 +257,7 @@ class Project:
                 "total": total, **counts,
                 "percent": 100.0 * counts["current"] / total if total else 100.0,
                 "items": [{"unit": i.unit, "field": i.field, "state": i.state,
-                           "file": _rel(i.file), "line": i.line} for i in items],
+                           "file": display_path(i.file), "line": i.line} for i in items],
                 "glossary": [{"file": w.file, "line": w.line, "message": w.message,
                               "hint": w.hint}
                              for w in translate_mod.glossary_warnings(sources, lang)],
@@ -290,9 +290,3 @@ class Project:
         write_atomic(path, text)
         return path
 
-
-def _rel(path: str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return path
