@@ -32,6 +32,10 @@ def _common(fn):
                                     kwargs.pop("out"))
         try:
             code = fn(project, *args, **kwargs)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `pipeline status | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            code = EXIT_OK
         except PipelineError as exc:
             _print_problems(exc.diagnostics)
             code = EXIT_ERRORS

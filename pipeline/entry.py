@@ -1,5 +1,6 @@
 """The `pipeline` command's entry point: Ctrl-C and SIGTERM are handled from the first
-instruction, so even an interrupt during start-up ends with one line, not a traceback."""
+instruction to the last, so an interrupt during start-up, work or shutdown ends with one
+line and exit status 130 (or, once the work is done, changes nothing)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,16 @@ def run() -> None:
 
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
-    from .cli import main
-    ready = True
-    main(prog_name="pipeline")
+    try:
+        try:
+            from .cli import main
+            ready = True
+            main(prog_name="pipeline")
+        finally:
+            # The command has finished (or is unwinding): a late signal must neither
+            # interrupt the exit nor meet the interpreter's default handler at shutdown.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    except KeyboardInterrupt:  # arrived between the command's own handler and the line above
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
