@@ -10,18 +10,18 @@ from pathlib import Path
 
 import yaml
 
-from . import assemble as assemble_mod
 from . import render as render_mod
 from . import skeleton
 from . import translate as translate_mod
 from .diagnostics import PipelineError, display_path, error, has_errors
 from .files import write_atomic, write_if_changed
-from .i18n import language_name
 from .load import BookSources, load_sources
 from .merge import CURRENT, ORIGINAL, blocking_problems, translation_status
 from .validate import validate
 
 FORMATS = render_mod.FORMATS
+# `assemble` is imported by the methods that use it: it loads Jinja, Babel and
+# matplotlib, which `validate` and `status` do not need.
 PACKAGE = Path(__file__).parent
 
 
@@ -58,6 +58,8 @@ class Project:
     def assemble(self, sources: BookSources, lang: str, edition: str | None) -> Path:
         """Write the intermediate Markdown and metadata of one language; unchanged files
         keep their time stamps so that make renders only what changed."""
+        from . import assemble as assemble_mod
+        from .i18n import language_name
         name, config = assemble_mod.edition_config(sources, edition)
         if config["fallback"] == "block":
             self.translation_gate(sources, name, lang, f"edition `{name}` refuses to build")
@@ -81,6 +83,7 @@ class Project:
 
     def translation_gate(self, sources: BookSources, edition: str, lang: str, what: str) -> None:
         """Refuse, listing every field, when a text the edition shows is missing or stale."""
+        from . import assemble as assemble_mod
         _, config = assemble_mod.edition_config(sources, edition)
         ids = {r["id"] for r in assemble_mod.published_records(sources, config)}
         chapters = [c for c in config["chapters"]
@@ -124,6 +127,7 @@ class Project:
 
     def build(self, langs, formats, edition, progress=lambda line: None) -> list[Path]:
         """Everything in one process: for users and tests without make."""
+        from . import assemble as assemble_mod
         sources = self.checked_sources()
         book = sources.book_data
         name, _ = assemble_mod.edition_config(sources, edition)

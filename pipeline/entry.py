@@ -4,6 +4,7 @@ line and exit status 130 (or, once the work is done, changes nothing)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -24,6 +25,10 @@ def run() -> None:
         try:
             from .cli import main
             ready = True
+            # A run builds large trees of small objects that live to the end (records,
+            # positions, documents): collect garbage rarely, and never scan the modules.
+            gc.freeze()
+            gc.set_threshold(50_000, 20, 20)
             main(prog_name="pipeline")
         finally:
             # The command has finished (or is unwinding): a late signal must neither

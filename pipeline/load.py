@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error
+from .parallel import map_ordered
 from .yamldoc import YamlDocument, load_yaml, read_text
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -83,10 +84,20 @@ def load_sources(root: Path, templates: Path) -> tuple[BookSources, list[Diagnos
         problems.append(error(book_path, "no-book", "book.yaml is missing",
                               hint="every book needs its metadata in sources/book.yaml"))
 
+    # The many files (records and their translations) are parsed on every core.
     practice_paths = sorted((root / "practices").glob("*.yaml"))
-    loaded = [(p, yaml_file(p)) for p in practice_paths]
-    practices = tuple(d for _, d in loaded if d is not None)
-    unreadable = frozenset(p.stem for p, d in loaded if d is None)
+    translation_paths = [p for p in sorted((root / "translations").glob("*/*.yaml"))
+                         if not p.parent.name.startswith(".")]  # .history: read on demand
+    loaded = {}
+    for path, (doc, found) in zip(practice_paths + translation_paths,
+                                  map_ordered(load_yaml, practice_paths + translation_paths)):
+        files += 1
+        problems.extend(found)
+        loaded[path] = doc
+    practices = tuple(loaded[p] for p in practice_paths if loaded[p] is not None)
+    unreadable = frozenset(p.stem for p in practice_paths if loaded[p] is None)
+    translations = {(p.parent.name, p.stem): loaded[p] for p in translation_paths
+                    if loaded[p] is not None}
 
     chapters = {}
     for path in sorted((root / "chapters").glob("*/*.md")):
@@ -95,14 +106,6 @@ def load_sources(root: Path, templates: Path) -> tuple[BookSources, list[Diagnos
         problems.extend(found)
         if chapter:
             chapters[(chapter.lang, chapter.name)] = chapter
-
-    translations = {}
-    for path in sorted((root / "translations").glob("*/*.yaml")):
-        if path.parent.name.startswith("."):  # .history: kept by the tool, read on demand
-            continue
-        doc = yaml_file(path)
-        if doc is not None:
-            translations[(path.parent.name, path.stem)] = doc
 
     strings = {p.stem: d for p in sorted((templates / "i18n").glob("*.yaml"))
                if (d := yaml_file(p)) is not None}

@@ -20,9 +20,11 @@ def _vocab(name: str, required: bool = True) -> dict:
 
 
 def _vocab_list(name: str, minlength: int = 1, maxlength: int | None = None) -> dict:
+    # `allowed` on the list checks every item without a cerberus child validator per
+    # list, a quarter of the schema's cost; validate.py reports each bad item by index.
     return {"type": "list", "required": True, "minlength": minlength,
             "maxlength": maxlength or len(VOCABULARIES[name]),
-            "schema": {"type": "string", "allowed": list(VOCABULARIES[name])}}
+            "allowed": list(VOCABULARIES[name])}
 
 
 # Bounds that no real record reaches: a pasted web page or a generated list is an error

@@ -19,6 +19,7 @@ from babel.numbers import list_currencies
 from . import rubric, vocabulary
 from .diagnostics import Diagnostic, error, warning
 from .load import BookSources, Chapter
+from .parallel import map_ordered
 from .schema import BOOK, PRACTICE, TRANSLATION_ENTRY
 from .yamldoc import YamlDocument, field_name
 
@@ -61,10 +62,13 @@ def validate(sources: BookSources) -> list[Diagnostic]:
     if sources.book is not None:
         problems += check_schema(sources.book, BOOK)
         problems += _check_book(sources)
+    # Each record and translation on its own, on every core; then what spans files.
+    docs = sources.practices
+    for found in map_ordered(lambda i: check_schema(docs[i], PRACTICE)
+                             + _check_practice(docs[i], book, sources.root), range(len(docs))):
+        problems += found
     ids: dict[str, Path] = {}
-    for doc in sources.practices:
-        problems += check_schema(doc, PRACTICE)
-        problems += _check_practice(doc, book, sources.root)
+    for doc in docs:
         pid = doc.data.get("id") if isinstance(doc.data, dict) else None
         if isinstance(pid, str):
             if pid in ids:
@@ -74,8 +78,10 @@ def validate(sources: BookSources) -> list[Diagnostic]:
     published = {d.data["id"] for d in sources.practices
                  if isinstance(d.data, dict) and _get(d.data, "editorial.status") == PUBLISHED
                  and isinstance(d.data.get("id"), str)}
-    for (lang, unit), doc in sources.translations.items():
-        problems += _check_translation(doc, lang, unit, book, set(ids), sources)
+    units, known_ids = list(sources.translations.items()), set(ids)
+    for found in map_ordered(lambda i: _check_translation(units[i][1], *units[i][0], book,
+                                                          known_ids, sources), range(len(units))):
+        problems += found
     # A citation of a record that could not be read is not reported again.
     known = set(ids) | sources.unreadable
     for chapter in sources.chapters.values():
@@ -126,8 +132,15 @@ def check_schema(doc: YamlDocument, schema: dict, prefix: tuple = ()) -> list[Di
                           f"expected a mapping of fields, found {_type_name(data)}")]
     v = _validator(schema)
     v.validate(data, normalize=False)  # nothing to normalize; 3× faster
-    return [_describe(doc, prefix + tuple(e.document_path), e, schema, prefix)
-            for e in _flatten(v._errors)]
+    out = []
+    for e in _flatten(v._errors):
+        path = prefix + tuple(e.document_path)
+        if e.code == cerberus.errors.UNALLOWED_VALUES.code:  # items of a vocabulary list
+            out += [_not_allowed(doc, path + (i,), item, e.constraint)
+                    for i, item in enumerate(e.value) if item not in e.constraint]
+        else:
+            out.append(_describe(doc, path, e, schema, prefix))
+    return out
 
 
 def _flatten(errors):
@@ -152,10 +165,7 @@ def _describe(doc: YamlDocument, path: tuple, e, schema: dict, prefix: tuple) ->
         return doc.error(path, "wrong-type",
                          f"must be {_WANTED.get(constraint, constraint)}, not {_type_name(value)}")
     if rule == "allowed":
-        close = difflib.get_close_matches(str(value), [str(c) for c in constraint], n=1)
-        hint = (f"did you mean `{close[0]}`?" if close
-                else "allowed: " + ", ".join(f"`{c}`" for c in constraint))
-        return doc.error(path, "not-in-vocabulary", f"`{value}` is not an allowed value", hint)
+        return _not_allowed(doc, path, value, constraint)
     if rule == "regex":
         return doc.error(path, "bad-format", f"`{value}` does not have the expected format",
                          _format_hint(path[-1] if not isinstance(path[-1], int) else path[-2]))
@@ -172,6 +182,13 @@ def _describe(doc: YamlDocument, path: tuple, e, schema: dict, prefix: tuple) ->
     if rule == "nullable":
         return doc.error(path, "empty", "has no value", _fill_hint(path[-1]))
     return doc.error(path, "invalid", f"invalid value ({rule})")
+
+
+def _not_allowed(doc: YamlDocument, path: tuple, value, allowed) -> Diagnostic:
+    close = difflib.get_close_matches(str(value), [str(c) for c in allowed], n=1)
+    hint = (f"did you mean `{close[0]}`?" if close
+            else "allowed: " + ", ".join(f"`{c}`" for c in allowed))
+    return doc.error(path, "not-in-vocabulary", f"`{value}` is not an allowed value", hint)
 
 
 def _schema_at(schema: dict, path: tuple) -> dict:

@@ -157,23 +157,28 @@ class _Builder:
         if node.tag not in _ALLOWED_TAGS:
             raise _Problem("yaml-tag", f"YAML tag `{node.tag}` is not allowed",
                            node.start_mark, "write plain values without `!` tags")
-        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.MappingNode):
-            result: dict = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
-                    raise _Problem("yaml-key", "keys must be plain words", key_node.start_mark)
-                key = key_node.value
-                if key in result:
-                    raise _Problem("duplicate-key", f"key `{key}` appears twice in this mapping",
-                                   key_node.start_mark, "keep one of them")
-                result[key] = self.build(value_node, path + (key,), depth + 1)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if node.style == "|":
-            self._literal_block(node, path)
-        return _scalar(node)
+        mark = node.start_mark
+        positions = self.positions
+        if path not in positions:  # an alias repeats a node: its first place counts
+            positions[path] = (mark.line + 1, mark.column + 1)
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            if node.style == "|":
+                self._literal_block(node, path)
+            return _scalar(node)
+        depth += 1
+        if kind is yaml.SequenceNode:
+            return [self.build(item, path + (i,), depth) for i, item in enumerate(node.value)]
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag not in _ALLOWED_TAGS:
+                raise _Problem("yaml-key", "keys must be plain words", key_node.start_mark)
+            key = key_node.value
+            if key in result:
+                raise _Problem("duplicate-key", f"key `{key}` appears twice in this mapping",
+                               key_node.start_mark, "keep one of them")
+            result[key] = self.build(value_node, path + (key,), depth)
+        return result
 
     def _literal_block(self, node: yaml.ScalarNode, path: tuple) -> None:
         """Where the content of a literal block starts: the first non-blank line after

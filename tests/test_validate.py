@@ -137,3 +137,32 @@ def test_the_sample_paper_is_valid():
     sources, problems = load_sources(Path(__file__).parent.parent / "sources", TEMPLATES)
     problems += validate(sources)
     assert [p.format() for p in problems if p.severity == "error"] == []
+
+
+def test_a_large_book_is_checked_on_every_core_with_the_same_report(tmp_path, monkeypatch):
+    """From 100 files on, records and translations are parsed and checked in worker
+    processes; the report must be the one a single process gives, problem for problem."""
+    root = tmp_path / "corpus"
+    run_cli("corpus", "--practices", "120", "--langs", "en,pl", "--out", root, check=True)
+    records = sorted((root / "practices").glob("*.yaml"))
+    translations = sorted((root / "translations" / "pl").glob("*.yaml"))
+    records[3].write_text(records[3].read_text(encoding="utf-8").replace(
+        "scale: ", "scale: galactic\nscale_: ", 1), encoding="utf-8")
+    records[77].write_bytes(b"id: [unclosed\n")
+    records[101].write_text(records[101].read_text(encoding="utf-8").replace(
+        "\nthemes:\n", "\nthemes:\n- huosing\n", 1), encoding="utf-8")
+    translations[50].write_text("summary: {text: 12, bogus: 1}\n", encoding="utf-8")
+
+    reports = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("PIPELINE_JOBS", jobs)
+        done = run_cli("validate", "--sources", root, "--format", "json")
+        assert done.returncode == 1, done.stderr
+        reports[jobs] = json.loads(done.stdout)
+    assert reports["1"] == reports["2"]
+    found = {(Path(p["file"]).name, p["code"], p["field"]) for p in reports["2"]["problems"]}
+    assert (records[3].name, "not-in-vocabulary", "scale") in found
+    assert (records[3].name, "unknown-field", "scale_") in found
+    assert (records[77].name, "yaml-syntax", "") in found
+    assert (records[101].name, "not-in-vocabulary", "themes[0]") in found
+    assert any(f == translations[50].name for f, _, _ in found)
