@@ -8,6 +8,7 @@ every language has the same file names, so the language switcher lands on the sa
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -41,8 +42,9 @@ def _end_of_section(text: str, start: int) -> int:
     return len(text)
 
 
-def _heading_text(fragment: str) -> str:
-    m = _HEADING.search(fragment)
+def _heading_text(fragment: str, start: int = 0) -> str:
+    """The plain text of the first heading from `start` on."""
+    m = _HEADING.search(fragment, start)
     return html.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip() if m else ""
 
 
@@ -65,17 +67,21 @@ def split(body: str, home_title: str, labels: dict[str, str]) -> list[Page]:
     for section_id, _, start, end in _top_sections(body, "level1"):
         text = body[start:end]
         title = _heading_text(text)
-        practices = []
+        # In the chapter page, each profile becomes a link to its own page; one pass, so
+        # the time stays linear in the number of practices.
+        countries = [(m.start(), (m.group(1), _heading_text(text, m.start())))
+                     for m in _SECTION.finditer(text) if "country" in m.group(2).split()]
+        practices, pieces, done = [], [], 0
         for pid, _, p_start, p_end in _top_sections(text, "practice"):
             profile = text[p_start:p_end]
-            country = _country_before(text, p_start)
-            practices.append((pid, _heading_text(profile), profile, country))
-        # In the chapter page, each profile becomes a link to its own page.
-        for pid, p_title, profile, _ in practices:
-            link = (f'<p class="practice-link"><a href="{pid}.html">'
-                    f'{html.escape(p_title)}</a></p>')
-            text = text.replace(profile, link, 1)
-        chapters.append((section_id, title, text, practices))
+            p_title = _heading_text(profile)
+            country = countries[bisect.bisect(countries, (p_start,)) - 1][1] \
+                if countries and countries[0][0] < p_start else None
+            practices.append((pid, p_title, profile, country))
+            pieces += [text[done:p_start], f'<p class="practice-link"><a href="{pid}.html">'
+                       f'{html.escape(p_title)}</a></p>']
+            done = p_end
+        chapters.append((section_id, title, "".join(pieces) + text[done:], practices))
 
     home = Page("index.html", home_title, "", "home")
     pages = [home]
@@ -109,15 +115,6 @@ def _promote(fragment: str, levels: int) -> str:
     """Headings `levels` higher, so a page's own title is its `<h1>`."""
     return re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, max(1, int(m.group(2)) - levels))}",
                   fragment)
-
-
-def _country_before(chapter: str, position: int) -> tuple[str, str] | None:
-    """The country section (id, title) that holds the text at `position`, if any."""
-    found = None
-    for m in _SECTION.finditer(chapter, 0, position):
-        if "country" in m.group(2).split():
-            found = (m.group(1), _heading_text(chapter[m.start():]))
-    return found
 
 
 def link_targets(pages: list[Page]) -> dict[str, str]:
