@@ -7,9 +7,11 @@ generated sections; written chapters are merged in their translated form.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import jinja2
 
@@ -57,7 +59,10 @@ def published_records(sources: BookSources, edition: dict) -> list[dict]:
     return sorted(records, key=lambda r: (vocabulary.COUNTRIES.index(r["country"]), r["id"]))
 
 
-def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Assembly:
+def assemble(sources: BookSources, lang: str, edition: str | None = None,
+             bytecode_cache: Path | None = None) -> Assembly:
+    """One language of an edition. `bytecode_cache`: a folder where Jinja keeps compiled
+    templates between runs."""
     name, config = edition_config(sources, edition)
     book = sources.book_data
     if lang not in book["languages"]:
@@ -67,7 +72,7 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None) -> Ass
     strings = i18n.Strings(sources, lang)
     policy = config["fallback"]
     counter = _FallbackCounter()
-    env = _environment(sources, lang, strings, policy, counter)
+    env = _environment(sources, lang, strings, policy, counter, bytecode_cache)
 
     localized_book, _ = localize_book(sources, lang)
     records = []
@@ -236,9 +241,17 @@ def md_escape(text) -> str:
 
 
 def _environment(sources: BookSources, lang: str, strings: i18n.Strings, policy: str,
-                 counter: _FallbackCounter) -> jinja2.Environment:
+                 counter: _FallbackCounter, bytecode_cache: Path | None) -> jinja2.Environment:
+    cache = None
+    if bytecode_cache is not None:  # only a speed-up: without a writable folder, none
+        try:
+            bytecode_cache.mkdir(parents=True, exist_ok=True)
+            if os.access(bytecode_cache, os.W_OK):
+                cache = jinja2.FileSystemBytecodeCache(str(bytecode_cache))
+        except OSError:
+            pass
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(sources.templates)),
+        loader=jinja2.FileSystemLoader(str(sources.templates)), bytecode_cache=cache,
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
         # `{#id}` is pandoc's heading attribute, so Jinja comments are `{## … ##}`.
         comment_start_string="{##", comment_end_string="##}",

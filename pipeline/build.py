@@ -45,9 +45,23 @@ class Project:
         return base / f"{slug}-{edition}-{lang}.{fmt}"
 
     # ------------------------------------------------------------------ stages
-    def load_and_validate(self) -> tuple[BookSources, list]:
+    def load_and_validate(self, stamp: Path | None = None) -> tuple[BookSources, list]:
+        """The sources and every problem in them. With `stamp` (written by a successful
+        `validate --stamp`) newer than every source file, the checks are not run again:
+        make validates once per build, not once per language."""
         sources, problems = load_sources(self.sources, self.templates)
+        if stamp is not None and self._newer_than_sources(stamp):
+            return sources, problems
         return sources, problems + validate(sources)
+
+    def _newer_than_sources(self, stamp: Path) -> bool:
+        try:
+            done = stamp.stat().st_mtime_ns
+            files = [p for p in self.sources.rglob("*") if p.is_file()]
+            files += (self.templates / "i18n").glob("*.yaml")
+            return all(p.stat().st_mtime_ns <= done for p in files)
+        except OSError:
+            return False
 
     def checked_sources(self) -> BookSources:
         sources, problems = self.load_and_validate()
@@ -63,8 +77,9 @@ class Project:
         name, config = assemble_mod.edition_config(sources, edition)
         if config["fallback"] == "block":
             self.translation_gate(sources, name, lang, f"edition `{name}` refuses to build")
-        result = assemble_mod.assemble(sources, lang, name)
         work = self.work_dir(name, lang)
+        result = assemble_mod.assemble(sources, lang, name,
+                                       bytecode_cache=self.out / ".work" / "jinja")
         book = sources.book_data
         metadata = dict(result.metadata)
         metadata["other-languages"] = [
@@ -104,7 +119,7 @@ class Project:
             raise PipelineError(error(work / "book.md", "not-assembled",
                                       "nothing assembled for this language yet",
                                       hint=f"run `pipeline assemble --lang {lang}` first"))
-        meta = yaml.safe_load((work / "meta.yaml").read_text(encoding="utf-8"))
+        meta = render_mod.read_meta(work)
         os.environ["SOURCE_DATE_EPOCH"] = render_mod.source_date_epoch(meta["date"])
         slug = self._slug()
         out = self.artefact(slug, edition, lang, fmt)
@@ -224,7 +239,8 @@ class Project:
                                f"{src}/chapters/{lang}/*.md) {self.templates}/i18n/{lang}.yaml")
                 lines.append(f"{work}/book.stamp: {' '.join(shared)} {lang_inputs} "
                              f"{' '.join(templates)} {' '.join(code)} | $(OUT)/.work/validated")
-                lines.append(f"\t@$(PIPELINE) assemble --lang {lang} --edition {edition}")
+                lines.append(f"\t@$(PIPELINE) assemble --lang {lang} --edition {edition} "
+                             "--validated $(OUT)/.work/validated")
                 lines.append("\t@touch $@")
                 # Written only when their content changes, so renders follow real edits.
                 intermediates = {"book.md", "slides.md", "sheets.md", "meta.yaml",

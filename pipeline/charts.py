@@ -31,33 +31,41 @@ class Chart:
 _configured = False
 
 
-def _pyplot(fonts: Path):
-    global _configured
-    import matplotlib
-    matplotlib.use("Agg")
-    from matplotlib import font_manager
-    from matplotlib import pyplot as plt
+class _Figures:
+    """Figures from matplotlib's object API: no pyplot, whose import and backend
+    machinery cost more than drawing the charts."""
 
-    if not _configured:
-        for face in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
-            font_manager.fontManager.addfont(str(fonts / face))
-        _configured = True
-    plt.rcParams.update({
-        "svg.hashsalt": "policy-paper", "svg.fonttype": "path",
-        "font.family": "Noto Sans", "font.size": 9, "text.color": INK,
-        "axes.edgecolor": "#8a96a6", "axes.labelcolor": INK, "xtick.color": INK,
-        "ytick.color": INK, "axes.spines.top": False, "axes.spines.right": False,
-        "hatch.color": "#1b1f24", "hatch.linewidth": 0.6,
-    })
-    return plt
+    def __init__(self, fonts: Path):
+        global _configured
+        import matplotlib
+        from matplotlib import font_manager
+        from matplotlib.figure import Figure
+
+        if not _configured:
+            for face in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+                font_manager.fontManager.addfont(str(fonts / face))
+            _configured = True
+        matplotlib.rcParams.update({
+            "svg.hashsalt": "policy-paper", "svg.fonttype": "path",
+            "font.family": "Noto Sans", "font.size": 9, "text.color": INK,
+            "axes.edgecolor": "#8a96a6", "axes.labelcolor": INK, "xtick.color": INK,
+            "ytick.color": INK, "axes.spines.top": False, "axes.spines.right": False,
+            "hatch.color": "#1b1f24", "hatch.linewidth": 0.6,
+        })
+        self._figure = Figure
+
+    def figure(self, figsize):
+        return self._figure(figsize=figsize)
+
+    def subplots(self, figsize):
+        fig = self.figure(figsize)
+        return fig, fig.subplots()
 
 
 def _svg(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight",
                 metadata={"Date": None, "Creator": None})
-    import matplotlib.pyplot as plt
-    plt.close(fig)
     return buffer.getvalue()
 
 
@@ -67,9 +75,9 @@ def _legend(ax, ncol: int, below: float = -0.14):
               fontsize=8, handlelength=1.6)
 
 
-def practices_by_country(a: Analysis, S: Strings, plt) -> Chart:
+def practices_by_country(a: Analysis, S: Strings, figures) -> Chart:
     countries = [S.label("country", c) for c in a.countries]
-    fig, ax = plt.subplots(figsize=(6.2, 3.0))
+    fig, ax = figures.subplots(figsize=(6.2, 3.0))
     bottom = [0] * len(a.countries)
     for i, label in enumerate(LABELS):
         values = [a.labels[c][label] for c in a.countries]
@@ -88,11 +96,11 @@ def practices_by_country(a: Analysis, S: Strings, plt) -> Chart:
     return Chart("practices-by-country", _svg(fig), S("charts.practices_caption"), alt)
 
 
-def outcomes_by_country(a: Analysis, S: Strings, plt) -> Chart:
+def outcomes_by_country(a: Analysis, S: Strings, figures) -> Chart:
     from .vocabulary import VOCABULARIES
     levels = VOCABULARIES["outcome_level"]
     countries = [S.label("country", c) for c in a.countries][::-1]
-    fig, ax = plt.subplots(figsize=(6.2, 2.6))
+    fig, ax = figures.subplots(figsize=(6.2, 2.6))
     left = [0.0] * len(a.countries)
     for i, level in enumerate(levels):
         values = [100 * a.outcomes[c][level] for c in a.countries][::-1]
@@ -112,7 +120,7 @@ def outcomes_by_country(a: Analysis, S: Strings, plt) -> Chart:
     return Chart("outcomes-by-country", _svg(fig), S("charts.outcomes_caption"), alt)
 
 
-def themes(a: Analysis, S: Strings, plt) -> Chart:
+def themes(a: Analysis, S: Strings, figures) -> Chart:
     names = list(a.theme_matrix)
     primary = [len(a.primary_themes.get(t, [])) for t in names]
     total = [sum(a.theme_matrix[t].values()) for t in names]
@@ -121,7 +129,7 @@ def themes(a: Analysis, S: Strings, plt) -> Chart:
     primary = [primary[i] for i in order]
     other = [total[i] - primary[j] for j, i in enumerate(order)]
     labels = [S.label("theme", t) for t in names]
-    fig, ax = plt.subplots(figsize=(6.2, 0.32 * len(names) + 0.9))
+    fig, ax = figures.subplots(figsize=(6.2, 0.32 * len(names) + 0.9))
     ax.barh(labels, primary, color=GREYS[0], edgecolor=INK, linewidth=0.6, height=0.65,
             label=S("charts.primary_theme"))
     ax.barh(labels, other, left=primary, color=GREYS[2], hatch="//", edgecolor=INK,
@@ -138,8 +146,8 @@ def themes(a: Analysis, S: Strings, plt) -> Chart:
 def draw(a: Analysis, S: Strings, fonts: Path) -> list[Chart]:
     if not a.countries:
         return []
-    plt = _pyplot(fonts)
-    return [practices_by_country(a, S, plt), outcomes_by_country(a, S, plt), themes(a, S, plt)]
+    figures = _Figures(fonts)
+    return [practices_by_country(a, S, figures), outcomes_by_country(a, S, figures), themes(a, S, figures)]
 
 
 def cover(title: str, subtitle: str, publisher: str, edition: str, date: str,
@@ -147,8 +155,8 @@ def cover(title: str, subtitle: str, publisher: str, edition: str, date: str,
     """The EPUB's cover: the book's colours and its title, drawn as paths (an e-reader
     shows the cover as an image, without the book's fonts)."""
     import textwrap
-    plt = _pyplot(fonts)
-    fig = plt.figure(figsize=(6, 9))
+    figures = _Figures(fonts)
+    fig = figures.figure((6, 9))
     fig.patch.set_facecolor(GREYS[0])
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
@@ -168,5 +176,4 @@ def cover(title: str, subtitle: str, publisher: str, edition: str, date: str,
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", facecolor=fig.get_facecolor(),
                 metadata={"Date": None, "Creator": None})
-    plt.close(fig)
     return buffer.getvalue()

@@ -101,10 +101,13 @@ def validate(project, fmt, stamp):
 @main.command()
 @click.option("--lang", required=True, help="Language code, e.g. uk.")
 @click.option("--edition", default=None, help="Edition (default: the book's default).")
+@click.option("--validated", "stamp", type=click.Path(path_type=Path), default=None,
+              help="The stamp of `validate --stamp`: if it is newer than every source "
+                   "file, the sources are not checked again (used by make).")
 @_common
-def assemble(project, lang, edition):
+def assemble(project, lang, edition, stamp):
     """Merge one language of an edition into Markdown (an intermediate of `build`)."""
-    sources, problems = project.load_and_validate()
+    sources, problems = project.load_and_validate(stamp)
     if has_errors(problems):
         _print_problems(problems)
         return EXIT_ERRORS

@@ -36,6 +36,12 @@ def check_fonts(templates: Path) -> list[Path]:
     return paths
 
 
+def read_meta(work: Path) -> dict:
+    """The metadata `assemble` wrote beside the Markdown (read with libyaml: it is large)."""
+    return yaml.load((work / "meta.yaml").read_text(encoding="utf-8"),
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def read_ast(work: Path, templates: Path, document: str = "book.md") -> str:
     """The document as a sanitized pandoc AST (JSON), read in pandoc's sandbox."""
     ast = pandoc.run([str(work / document), "--from", pandoc.MARKDOWN,
@@ -77,7 +83,7 @@ def render_html(work: Path, out_dir: Path, templates: Path) -> Path:
     from . import site
 
     check_fonts(templates)
-    meta = yaml.safe_load((work / "meta.yaml").read_text(encoding="utf-8"))
+    meta = read_meta(work)
     parts = pandoc.run(["--from", "json", "--to", "html5", "--standalone", "--section-divs",
                         "--wrap=none", "--toc", "--toc-depth=2",
                         "--template", str(templates / "pandoc" / "site-parts.html")],
@@ -125,7 +131,7 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     pandoc's sandbox, and only after every image the AST names was checked to be a file
     inside the book."""
     fonts = check_fonts(templates)
-    meta = yaml.safe_load((work / "meta.yaml").read_text(encoding="utf-8"))
+    meta = read_meta(work)
     ast = read_ast(work, templates)
     roots = [sources.resolve(), work.resolve()]
     for target in pandoc.local_resources(ast):

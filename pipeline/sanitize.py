@@ -65,21 +65,30 @@ def _is_attr(node) -> bool:
             and all(isinstance(kv, list) and len(kv) == 2 for kv in node[2]))
 
 
+_LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak"))  # most nodes; nothing inside
+
+
 def _clean(node):
-    if isinstance(node, dict):
-        kind = node.get("t")
-        if kind in ("Link", "Image"):
+    """Cleans the parsed JSON in place (it is ours) and returns it."""
+    kind = type(node)
+    if kind is dict:
+        tag = node.get("t")
+        if tag in _LEAVES:
+            return node
+        if tag in ("Link", "Image"):
             target = node["c"][2]
-            if not safe_url(target[0], image=kind == "Image"):
-                target[0] = "#" if kind == "Link" else ""
-        return {k: _clean(v) for k, v in node.items()}
-    if isinstance(node, list):
+            if not safe_url(target[0], image=tag == "Image"):
+                target[0] = "#" if tag == "Link" else ""
+        for key, value in node.items():
+            if type(value) in (dict, list):
+                node[key] = _clean(value)
+        return node
+    if kind is list:
         if _is_attr(node):
-            node = [node[0], node[1], [[k, v] for k, v in node[2]
+            return [node[0], node[1], [[k, v] for k, v in node[2]
                                        if not k.lower().startswith("on")
                                        and k.lower() not in ("href", "src", "srcdoc", "style",
                                                              "formaction", "xlink:href")]]
-            return node
         return [_clean(item) for item in node
-                if not (isinstance(item, dict) and item.get("t") in ("RawBlock", "RawInline"))]
+                if not (type(item) is dict and item.get("t") in ("RawBlock", "RawInline"))]
     return node
