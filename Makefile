@@ -56,7 +56,10 @@ LANGS   ?= $(BOOK_LANGS)
 FORMATS ?= pdf epub html slides sheets
 langs   := $(subst $(comma),$(space),$(LANGS))
 formats := $(subst $(comma),$(space),$(FORMATS))
-targets := $(foreach l,$(langs),$(foreach f,$(formats),$(ARTEFACTS_$(EDITION)_$(l)_$(f))))
+# Longest renders first (every language's PDF, then the decks and sheets, then EPUB and
+# HTML), so that with -j2 no long PDF starts last while the other core has nothing to do.
+by_length := pdf slides sheets epub html
+targets := $(foreach f,$(filter $(formats),$(by_length)),$(foreach l,$(langs),$(ARTEFACTS_$(EDITION)_$(l)_$(f))))
 
 # ---------------------------------------------------------------- targets
 .PHONY: build slides sheets validate status check system-deps dist serve bench test clean clean-venv venv help
@@ -75,8 +78,8 @@ sheets: $(VENV)/.installed $(RULES) $(foreach l,$(langs),$(ARTEFACTS_$(EDITION)_
 ## dist: a release in dist/<version>/ (release editions × languages, checksums, landing page)
 release_langs := $(if $(filter command line,$(origin LANGS)),$(langs),$(RELEASE_LANGS))
 release_args  := --langs $(subst $(space),$(comma),$(release_langs))
-release_targets := $(foreach e,$(RELEASE_EDITIONS),$(foreach l,$(release_langs),\
-                     $(foreach f,pdf epub html slides sheets,$(ARTEFACTS_$(e)_$(l)_$(f)))))
+release_targets := $(foreach f,$(by_length),$(foreach e,$(RELEASE_EDITIONS),\
+                     $(foreach l,$(release_langs),$(ARTEFACTS_$(e)_$(l)_$(f)))))
 
 # CHECKS=0 skips the conformance gates (only for trying the layout; never for a release).
 CHECKS ?= 1
