@@ -7,6 +7,7 @@ generated sections; written chapters are merged in their translated form.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import defaultdict
@@ -33,7 +34,7 @@ class Assembly:
     markdown: str
     metadata: dict = field(default_factory=dict)
     fallbacks: int = 0    # translatable units shown in another language
-    figures: dict = field(default_factory=dict)  # path -> bytes (charts/x.svg, qr/x.svg)
+    figures: dict = field(default_factory=dict)  # path -> bytes (charts/x.svg, qr.json)
     slides: str = ""      # the symposium deck, as Markdown
     sheets: str = ""      # one A4 sheet per published practice, as Markdown
 
@@ -176,7 +177,8 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
         title.text, subtitle.text if subtitle else "", book["publisher"],
         strings(f"book.editions.{name}") if name in ("full", "brief") else name,
         i18n.format_partial_date(book["date"], lang), sources.templates / "fonts")
-    figures.update({f"qr/{pid.lower()}.svg": handouts.qr_svg(url) for pid, url in qr_urls.items()})
+    # The sheets' QR codes are drawn by their render (only it needs them): here, their URLs.
+    figures["qr.json"] = json.dumps(qr_urls, indent=0, sort_keys=True).encode()
     return Assembly(lang, name, markdown, metadata, counter.count, figures, slides, sheets)
 
 

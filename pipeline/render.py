@@ -8,6 +8,7 @@ book, the 16:9 deck, the A4 sheets). Every artefact is written atomically.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -17,7 +18,8 @@ import yaml
 
 from . import pandoc
 from .diagnostics import PipelineError, error
-from .files import atomic_dir, atomic_path
+from .files import atomic_dir, atomic_path, write_if_changed
+from .parallel import map_ordered
 from .sanitize import clean_ast, clean_fragment, clean_html
 
 FONTS = ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf",
@@ -199,6 +201,7 @@ def render_sheets(work: Path, out: Path, templates: Path, sources: Path) -> Path
     """One A4 sheet per practice: all sheets in one PDF, and each in a PDF of its own
     (`…-PL-001.pdf`) beside it."""
     check_fonts(templates)
+    qr_codes(work)
     html = to_html(read_ast(work, templates, "sheets.md"), templates / "pandoc" / "handout.html",
                    work, toc=False, body_class="sheets")
     rendered = _weasyprint(html, templates / "css" / "sheets.css", work, templates, sources)
@@ -209,6 +212,17 @@ def render_sheets(work: Path, out: Path, templates: Path, sources: Path) -> Path
                                            pdf_variant=PDF_VARIANT, custom_metadata=True)
         rendered.write_pdf(tmp / out.name, pdf_variant=PDF_VARIANT, custom_metadata=True)
     return out
+
+
+def qr_codes(work: Path) -> None:
+    """`qr/<id>.svg` beside the sheets' Markdown for every URL in `qr.json`, drawn on every
+    core; a code already there and unchanged is not rewritten."""
+    from . import handouts
+
+    urls = sorted(json.loads((work / "qr.json").read_text(encoding="utf-8")).items())
+    codes = map_ordered(lambda item: handouts.qr_svg(item[1]), urls)
+    for (pid, _), svg in zip(urls, codes):
+        write_if_changed(work / "qr" / f"{pid.lower()}.svg", svg)
 
 
 def sheet_pages(rendered) -> list[tuple[str, list]]:
