@@ -18,6 +18,7 @@ from .files import write_atomic, write_if_changed
 from .load import BookSources, load_sources
 from .merge import CURRENT, ORIGINAL, blocking_problems, translation_status
 from .validate import validate
+from .yamldoc import load_yaml
 
 FORMATS = render_mod.FORMATS
 # `assemble` is imported by the methods that use it: it loads Jinja, Babel and
@@ -166,8 +167,9 @@ class Project:
         return built
 
     # ------------------------------------------------------------------ release
-    def release_plan(self, sources: BookSources, langs=None, editions=None):
-        book = sources.book_data
+    @staticmethod
+    def release_plan(book: dict, langs=None, editions=None):
+        """The release's editions and languages: as asked, else as book.yaml says."""
         release = book.get("release") or {}
         editions = editions or release.get("editions") or [book["default_edition"]]
         langs = langs or release.get("languages") or book["languages"]
@@ -179,7 +181,7 @@ class Project:
         dist/<version>/ from the built artefacts."""
         from . import dist as dist_mod
         sources = self.checked_sources()
-        editions, langs = self.release_plan(sources, langs, editions)
+        editions, langs = self.release_plan(sources.book_data, langs, editions)
         refusals = []
         for edition in editions:
             for lang in langs:
@@ -209,18 +211,18 @@ class Project:
     # ------------------------------------------------------------------ make
     def make_rules(self) -> str:
         """Rules for every language × format of every edition, with their inputs."""
-        sources, problems = load_sources(self.sources, self.templates)
-        book = sources.book_data
+        # Only book.yaml is read: the rules name files, whatever they hold.
+        doc, problems = load_yaml(self.sources / "book.yaml")
+        book = doc.data if doc is not None and isinstance(doc.data, dict) else {}
         if not isinstance(book.get("languages"), list) or not isinstance(book.get("editions"), dict):
-            raise PipelineError([p for p in problems if p.file.endswith("book.yaml")] + [
+            raise PipelineError(problems + [
                 error(self.sources / "book.yaml", "no-languages",
                       "book.yaml declares no languages or editions",
                       hint="run `make validate` for details")])
         slug, src = book.get("slug", "book"), self.sources
         shared = sorted(str(p) for p in (
-            [src / "book.yaml"] + [d.path for d in sources.practices]
-            + [c.path for (lang, _), c in sources.chapters.items()
-               if lang == book.get("source_language")]))
+            [src / "book.yaml"] + list((src / "practices").glob("*.yaml"))
+            + list((src / "chapters" / str(book.get("source_language"))).glob("*.md"))))
         code = sorted(str(p) for p in PACKAGE.glob("*.py"))
         templates = sorted(str(p) for p in self.templates.rglob("*")
                            if p.is_file() and "i18n" not in p.parts and "fonts" not in p.parts)
@@ -257,7 +259,7 @@ class Project:
                                  f"{' '.join(code)} $(wildcard {self.templates}/fonts/*)")
                     lines.append(f"\t@$(PIPELINE) render --lang {lang} --edition {edition} "
                                  f"--format {fmt}")
-        editions, langs = self.release_plan(sources)
+        editions, langs = self.release_plan(book)
         lines.append(f"RELEASE_EDITIONS := {' '.join(editions)}")
         lines.append(f"RELEASE_LANGS := {' '.join(langs)}")
         return "\n".join(lines) + "\n"

@@ -4,8 +4,11 @@ sandboxed, and turn its failures into diagnostics."""
 from __future__ import annotations
 
 import functools
+import json
 import os
+import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .diagnostics import PipelineError, error
@@ -13,7 +16,15 @@ from .diagnostics import PipelineError, error
 MINIMUM = (3, 1)
 # Raw HTML and raw TeX in sources are never passed through (validation rejects them;
 # this keeps them inert even if validation is bypassed).
-MARKDOWN = "markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars"
+# Implicit header references (`[Heading text]` as a link) are off: a large document is
+# read in parts (`read_parts`), and a part cannot see the headings of another. Link to a
+# heading by its id: `[text](#id)`.
+MARKDOWN = ("markdown-raw_html-raw_tex-raw_attribute-tex_math_dollars"
+            "-implicit_header_references")
+
+# Documents larger than this are read by several pandoc processes at once, each given a
+# run of whole sections: pandoc reads Markdown at about half a megabyte a second.
+SPLIT_CHARS = 1_000_000
 
 
 @functools.cache
@@ -82,3 +93,84 @@ def local_resources(ast_json: str) -> list[str]:
 
     walk(json.loads(ast_json))
     return found
+
+
+_CUT = re.compile(r"#{1,3} ")                       # a heading of level 1 to 3
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_DIV_OPEN = re.compile(r":{3,}\s*\S")
+_DIV_CLOSE = re.compile(r":{3,}\s*$")
+_DEFINITION = re.compile(r"^ {0,3}\[(\^?[^\]\n]+)\]:", re.M)
+_BRACKETS = re.compile(r"\[(\^?[^\]\n]+)\]")
+
+
+def split_markdown(text: str, parts: int) -> list[str]:
+    """`text` in up to `parts` runs of similar size that pandoc reads alike one by one
+    or as a whole. A cut falls only where a block starts for certain: before a heading
+    (level 1–3) or a fenced div, at the start of a line after a blank one, outside code
+    blocks and fenced divs, and never between a footnote or link reference and its
+    definition."""
+    if parts < 2 or len(text) < SPLIT_CHARS:
+        return [text]
+    # Spans that must stay in one part: each definition with every mention of its label.
+    mentions: dict[str, list[int]] = {}
+    for m in _BRACKETS.finditer(text):
+        mentions.setdefault(m.group(1).casefold(), []).append(m.start())
+    spans = [(min(places), max(places)) for m in _DEFINITION.finditer(text)
+             if len(places := mentions.get(m.group(1).casefold(), []) + [m.start()]) > 1]
+    cuts, position, fence, divs, blank = [], 0, None, 0, True
+    for line in text.split("\n"):
+        if fence:
+            if line.lstrip(" ").startswith(fence):
+                fence = None
+        elif m := _FENCE.match(line):
+            fence = m.group(1)
+        elif _DIV_CLOSE.match(line):
+            divs = max(0, divs - 1)
+        else:
+            opens = bool(_DIV_OPEN.match(line))
+            if (blank and divs == 0 and position and (opens or _CUT.match(line))
+                    and not any(a < position <= b for a, b in spans)):
+                cuts.append(position)
+            divs += opens
+        blank = not line.strip()
+        position += len(line) + 1
+    chosen: list[int] = []
+    for k in range(1, parts):
+        goal = len(text) * k // parts
+        best = min(cuts, key=lambda c: abs(c - goal), default=None)
+        if best is not None and (not chosen or best > chosen[-1]):
+            chosen.append(best)
+    bounds = [0, *chosen, len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def read_parts(text: str, args: list[str], parts: int, what: str) -> dict:
+    """The AST (parsed JSON) of Markdown `text` read with `args`: by up to `parts` pandoc
+    processes at once when it is large, joined into the AST one process gives. Should
+    two parts hold headings with the same id (pandoc would have numbered the second),
+    the text is read again as a whole."""
+    pieces = split_markdown(text, parts)
+    with ThreadPoolExecutor(len(pieces)) as pool:
+        asts = list(pool.map(lambda piece: json.loads(run(args, stdin=piece, what=what)),
+                             pieces))
+    seen: set[str] = set()
+    for ast in asts:
+        ids = set(_header_ids(ast["blocks"]))
+        if ids & seen:
+            return json.loads(run(args, stdin=text, what=what))
+        seen |= ids
+    document = asts[0]
+    for other in asts[1:]:
+        document["blocks"] += other["blocks"]
+    return document
+
+
+def _header_ids(blocks: list):
+    for block in blocks:
+        kind = block.get("t") if isinstance(block, dict) else None
+        if kind == "Header" and block["c"][1][0]:
+            yield block["c"][1][0]
+        elif kind == "Div":
+            yield from _header_ids(block["c"][1])
+        elif kind == "BlockQuote":
+            yield from _header_ids(block["c"])

@@ -1,7 +1,7 @@
 """Stage 5: render an assembled language into its artefacts.
 
 Every document (the book, the deck, the sheets) is read by pandoc in its sandbox into an
-AST, which `sanitize.clean_ast` strips of anything active; each format is written from
+AST, which `sanitize.clean_document` strips of anything active; each format is written from
 that AST. pandoc writes HTML and EPUB 3; WeasyPrint lays out the tagged PDFs (the A4
 book, the 16:9 deck, the A4 sheets). Every artefact is written atomically.
 """
@@ -19,8 +19,8 @@ import yaml
 from . import pandoc
 from .diagnostics import PipelineError, error
 from .files import atomic_dir, atomic_path, write_if_changed
-from .parallel import map_ordered
-from .sanitize import clean_ast, clean_fragment, clean_html
+from .parallel import jobs, map_ordered
+from .sanitize import clean_document, clean_fragment, clean_html
 
 FONTS = ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf",
          "NotoSerif-BoldItalic.ttf", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
@@ -45,12 +45,14 @@ def read_meta(work: Path) -> dict:
 
 
 def read_ast(work: Path, templates: Path, document: str = "book.md") -> str:
-    """The document as a sanitized pandoc AST (JSON), read in pandoc's sandbox."""
-    ast = pandoc.run([str(work / document), "--from", pandoc.MARKDOWN,
-                      "--metadata-file", str(work / "meta.yaml"),
-                      "--lua-filter", str(templates / "pandoc" / "practice-links.lua"),
-                      "--to", "json"], what=str(work / document))
-    return clean_ast(ast)
+    """The document as a sanitized pandoc AST (JSON), read in pandoc's sandbox; a large
+    one by several pandoc processes at once."""
+    path = work / document
+    return clean_document(pandoc.read_parts(
+        path.read_text(encoding="utf-8"),
+        ["--from", pandoc.MARKDOWN, "--metadata-file", str(work / "meta.yaml"),
+         "--lua-filter", str(templates / "pandoc" / "practice-links.lua"), "--to", "json"],
+        jobs(), what=str(path)))
 
 
 def to_html(ast: str, template: Path, work: Path, toc: bool = True, **variables) -> str:

@@ -1,7 +1,7 @@
 """Defence in depth: nothing active reaches an artefact even if validation is bypassed.
 
 Validation already rejects raw HTML, event handlers and unsafe links in the sources. Here,
-two more layers: `clean_ast` strips raw HTML, `on…` attributes and unsafe link targets
+two more layers: `clean_document` strips raw HTML, `on…` attributes and unsafe link targets
 from the pandoc AST that every format is written from, and `clean_html` passes the parts
 of an HTML page that come from the sources through nh3 (the ammonia sanitiser).
 """
@@ -54,9 +54,10 @@ def safe_url(url: str, image: bool = False) -> bool:
     return scheme == "data" if image else scheme in SAFE_SCHEMES
 
 
-def clean_ast(ast_json: str) -> str:
-    """The same document without raw HTML/TeX, event handlers or unsafe link targets."""
-    return json.dumps(_clean(json.loads(ast_json)), ensure_ascii=False)
+def clean_document(document: dict) -> str:
+    """A parsed pandoc AST as JSON, without raw HTML/TeX, event handlers or unsafe link
+    targets (cleaned in place)."""
+    return json.dumps(_clean(document), ensure_ascii=False)
 
 
 def _is_attr(node) -> bool:
