@@ -20,6 +20,7 @@ The table goes to stdout, everything measured to a JSON file.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -28,7 +29,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -236,11 +239,16 @@ class _Recorder:
         self.other_s = 0.0  # other tools: pagefind
         self.cpu_s = 0.0    # CPU time inside the tools (theirs, or their child processes')
         self._undo: list[tuple] = []
+        self._lock = threading.RLock()
+        self._running = self._group = 0
+        self._since = self._cpu_since = 0.0
 
     def _blob(self, text: str | None) -> str | None:
         if text is None:
             return None
-        path = self.folder / f"blob-{len(list(self.folder.glob('blob-*')))}"
+        with self._lock:
+            self._blobs = getattr(self, "_blobs", 0) + 1
+            path = self.folder / f"blob-{self._blobs}"
         path.write_text(text, encoding="utf-8")
         return str(path)
 
@@ -257,15 +265,25 @@ class _Recorder:
         rec = self
 
         def pandoc_run(real):
+            # Calls made while another is running (a large document read in parts) form
+            # a group, replayed at once too; pandoc time is the time any call was running.
             def run(args, **kwargs):
-                rec.calls.append(("pandoc", list(args), rec._blob(kwargs.get("stdin")),
-                                  {k: v for k, v in kwargs.items() if k in ("cwd", "sandbox")}))
-                started, cpu = _now(), _children_cpu()
+                with rec._lock:
+                    if rec._running == 0:
+                        rec._group += 1
+                        rec._since, rec._cpu_since = _now(), _children_cpu()
+                    rec._running += 1
+                    rec.calls.append(("pandoc", list(args), rec._blob(kwargs.get("stdin")),
+                                      {k: v for k, v in kwargs.items()
+                                       if k in ("cwd", "sandbox")}, rec._group))
                 try:
                     return real(args, **kwargs)
                 finally:
-                    rec.pandoc_s += _now() - started
-                    rec.cpu_s += _children_cpu() - cpu
+                    with rec._lock:
+                        rec._running -= 1
+                        if rec._running == 0:
+                            rec.pandoc_s += _now() - rec._since
+                            rec.cpu_s += _children_cpu() - rec._cpu_since
             return run
 
         def timed(real, keep=None):
@@ -347,11 +365,17 @@ def replay(calls_file: str) -> dict:
     def read(blob):
         return Path(blob).read_text(encoding="utf-8") if blob else None
 
+    def pandoc_group(group):
+        with ThreadPoolExecutor(len(group)) as pool:
+            list(pool.map(lambda c: pandoc_mod.run(c[1], stdin=read(c[2]), **c[3]), group))
+
     started = _now()
-    for call in calls:
+    for _, group in itertools.groupby(enumerate(calls), key=lambda ic: (
+            ic[1][0], ic[1][4] if ic[1][0] == "pandoc" else ic[0])):
+        group = [call for _, call in group]
+        call = group[0]
         if call[0] == "pandoc":
-            _, args, stdin, kwargs = call
-            pandoc_mod.run(args, stdin=read(stdin), **kwargs)
+            pandoc_group(group)
         elif call[0] == "pagefind":
             from . import render as render_mod
             _, folder, args, kwargs = call

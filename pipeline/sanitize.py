@@ -70,12 +70,11 @@ _LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak"))  # most nodes; n
 
 
 def _clean(node):
-    """Cleans the parsed JSON in place (it is ours) and returns it."""
+    """Cleans the parsed JSON in place (it is ours) and returns it. Leaves, most of a
+    document, are passed over without a call."""
     kind = type(node)
     if kind is dict:
         tag = node.get("t")
-        if tag in _LEAVES:
-            return node
         if tag in ("Link", "Image"):
             target = node["c"][2]
             if not safe_url(target[0], image=tag == "Image"):
@@ -90,6 +89,18 @@ def _clean(node):
                                        if not k.lower().startswith("on")
                                        and k.lower() not in ("href", "src", "srcdoc", "style",
                                                              "formaction", "xlink:href")]]
-        return [_clean(item) for item in node
-                if not (type(item) is dict and item.get("t") in ("RawBlock", "RawInline"))]
+        out = []
+        for item in node:
+            kind = type(item)
+            if kind is dict:
+                tag = item.get("t")
+                if tag in _LEAVES:
+                    out.append(item)
+                elif tag not in ("RawBlock", "RawInline"):
+                    out.append(_clean(item))
+            elif kind is list:
+                out.append(_clean(item))
+            else:
+                out.append(item)
+        return out
     return node
