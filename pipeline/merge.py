@@ -19,6 +19,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, error
 from .load import BookSources
 from .vocabulary import TRANSLATABLE
+from .yamldoc import lookup
 
 ORIGINAL, CURRENT, STALE, MISSING = "original", "current", "stale", "missing"
 BOOK_FIELDS = ("title", "subtitle", "notice")
@@ -53,14 +54,6 @@ class FieldStatus:
     line: int
     source_lang: str
     source_text: str = field(default="", repr=False)
-
-
-def _get(data, dotted: str):
-    for part in dotted.split("."):
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
 
 
 def _entry(sources: BookSources, lang: str, unit: str, name: str):
@@ -109,7 +102,7 @@ def localize_record(sources: BookSources, record: dict, lang: str) -> tuple[dict
     statuses = []
     out = _deep_copy(record)
     for name in TRANSLATABLE:
-        text = _get(record, name)
+        text = lookup(record, name)
         if not isinstance(text, str):
             continue
         prose, status = field_prose(sources, lang, record["id"], name, text, text_lang)

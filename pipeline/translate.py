@@ -17,10 +17,10 @@ import yaml
 from .diagnostics import PipelineError, error
 from .files import write_atomic
 from .load import BookSources
-from .merge import (BOOK_FIELDS, STALE, _get, practice_lang, source_hash, translatable_records,
+from .merge import (BOOK_FIELDS, STALE, practice_lang, source_hash, translatable_records,
                     translation_status)
 from .vocabulary import TRANSLATABLE
-from .yamldoc import load_yaml
+from .yamldoc import load_yaml, lookup
 
 HISTORY_HEADER = ("# Source texts that translations were made from, by hash. Kept by\n"
                   "# `pipeline translate scaffold` so translators can see what changed.\n"
@@ -93,7 +93,7 @@ def scaffold(sources: BookSources, lang: str) -> list[str]:
     for record in translatable_records(sources):
         if practice_lang(record, book) == lang:
             continue
-        fields = {n: _get(record, n) for n in TRANSLATABLE if isinstance(_get(record, n), str)}
+        fields = {n: lookup(record, n) for n in TRANSLATABLE if isinstance(lookup(record, n), str)}
         updated.append(_scaffold_unit(sources, lang, record["id"], fields,
                                       f"Practice {record['id']}"))
     return [c for c in updated if c]
@@ -157,7 +157,7 @@ def source_fields(sources: BookSources) -> dict[str, tuple[str, dict[str, str]]]
             units[f"chapter:{name}"] = (lang, {"": chapter.body})
     for record in translatable_records(sources):
         units[record["id"]] = (practice_lang(record, book), {
-            n: _get(record, n) for n in TRANSLATABLE if isinstance(_get(record, n), str)})
+            n: lookup(record, n) for n in TRANSLATABLE if isinstance(lookup(record, n), str)})
     return units
 
 

@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, error, warning
 from .load import BookSources, Chapter
 from .parallel import map_ordered
 from .schema import BOOK, PRACTICE, TRANSLATION_ENTRY
-from .yamldoc import YamlDocument, field_name
+from .yamldoc import YamlDocument, field_name, lookup
 
 PUBLISHED = "published"
 NEEDS_ASSESSMENT = ("validated", "published")
@@ -76,7 +76,7 @@ def validate(sources: BookSources) -> list[Diagnostic]:
                                           f"id `{pid}` is already used by {ids[pid].name}"))
             ids.setdefault(pid, doc.path)
     published = {d.data["id"] for d in sources.practices
-                 if isinstance(d.data, dict) and _get(d.data, "editorial.status") == PUBLISHED
+                 if isinstance(d.data, dict) and lookup(d.data, "editorial.status") == PUBLISHED
                  and isinstance(d.data.get("id"), str)}
     units, known_ids = list(sources.translations.items()), set(ids)
     for found in map_ordered(lambda i: _check_translation(units[i][1], *units[i][0], book,
@@ -126,7 +126,7 @@ def check_schema(doc: YamlDocument, schema: dict, prefix: tuple = ()) -> list[Di
     """Shape, types, ranges, patterns and vocabularies of one document."""
     data = doc.data
     if prefix:
-        data = _get_path(data, prefix)
+        data = lookup(data, prefix)
     if not isinstance(data, dict):
         return [doc.error(prefix, "not-a-mapping",
                           f"expected a mapping of fields, found {_type_name(data)}")]
@@ -362,7 +362,7 @@ def _check_practice(doc: YamlDocument, book: dict, root: Path) -> list[Diagnosti
         for i, theme in enumerate(themes):
             if theme in themes[:i]:
                 out.append(doc.error(("themes", i), "repeated", f"theme `{theme}` is repeated"))
-    budget = _get(r, "resources.budget")
+    budget = lookup(r, "resources.budget")
     if isinstance(budget, dict) and isinstance(budget.get("currency"), str) \
             and len(budget["currency"]) == 3 and budget["currency"] not in _CURRENCIES:
         out.append(doc.error(("resources", "budget", "currency"), "unknown-currency",
@@ -386,7 +386,7 @@ def _check_practice(doc: YamlDocument, book: dict, root: Path) -> list[Diagnosti
             out.append(doc.error(("assessment",), "missing-field",
                                  f"a {estatus} record needs its `assessment`",
                                  "add the assessors and scores C1–C10"))
-    assessors = _get(r, "assessment.assessors")
+    assessors = lookup(r, "assessment.assessors")
     if isinstance(assessors, list) and isinstance(country, str) and len(assessors) >= 2 \
             and all(isinstance(a, dict) and isinstance(a.get("country"), str) for a in assessors) \
             and all(a["country"] == country for a in assessors):
@@ -398,7 +398,7 @@ def _check_practice(doc: YamlDocument, book: dict, root: Path) -> list[Diagnosti
                              "a published record needs `consent: true`",
                              "get the partners' consent or set the status back to `validated`"))
     for name in vocabulary.TRANSLATABLE:
-        text = _get(r, name)
+        text = lookup(r, name)
         if isinstance(text, str):
             out += check_prose(doc, tuple(name.split(".")), text, name, root)
     return out
@@ -676,20 +676,6 @@ def _flat_keys(data: dict, prefix: str = ""):
 
 
 # --------------------------------------------------------------------------- helpers
-
-def _get(data, dotted: str):
-    return _get_path(data, tuple(dotted.split(".")))
-
-
-def _get_path(data, path: tuple):
-    for part in path:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
 
 
 __all__ = ["validate", "check_schema", "check_prose", "citations", "field_name"]

@@ -47,6 +47,19 @@ def field_name(path: Path_) -> str:
     return out
 
 
+def lookup(data: Any, path: Path_ | str) -> Any:
+    """The value at a field path (("actors", 2, "type") or "editorial.status"), or None
+    where the path does not lead."""
+    for part in path.split(".") if isinstance(path, str) else path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
 @dataclass(frozen=True)
 class YamlDocument:
     path: Path
