@@ -30,9 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -240,16 +238,12 @@ class _Recorder:
         self.other_s = 0.0  # other tools: pagefind
         self.cpu_s = 0.0    # CPU time inside the tools (theirs, or their child processes')
         self._undo: list[tuple] = []
-        self._lock = threading.RLock()
-        self._running = self._group = 0
-        self._since = self._cpu_since = 0.0
+        self._group = 0
 
     def _blob(self, text: str | None) -> str | None:
         if text is None:
             return None
-        with self._lock:
-            self._blobs = getattr(self, "_blobs", 0) + 1
-            path = self.folder / f"blob-{self._blobs}"
+        path = self.folder / f"blob-{len(list(self.folder.glob('blob-*')))}"
         path.write_text(text, encoding="utf-8")
         return str(path)
 
@@ -266,26 +260,33 @@ class _Recorder:
         rec = self
 
         def pandoc_run(real):
-            # Calls made while another is running (a large document read in parts) form
-            # a group, replayed at once too; pandoc time is the time any call was running.
             def run(args, **kwargs):
-                with rec._lock:
-                    if rec._running == 0:
-                        rec._group += 1
-                        rec._since, rec._cpu_since = _now(), _children_cpu()
-                    rec._running += 1
-                    rec.calls.append(("pandoc", list(args), rec._blob(kwargs.get("stdin")),
-                                      {k: v for k, v in kwargs.items()
-                                       if k in ("cwd", "sandbox")}, rec._group))
+                rec._group += 1
+                rec.calls.append(("pandoc", list(args), rec._blob(kwargs.get("stdin")),
+                                  {k: v for k, v in kwargs.items() if k in ("cwd", "sandbox")},
+                                  rec._group))
+                started, cpu = _now(), _children_cpu()
                 try:
                     return real(args, **kwargs)
                 finally:
-                    with rec._lock:
-                        rec._running -= 1
-                        if rec._running == 0:
-                            rec.pandoc_s += _now() - rec._since
-                            rec.cpu_s += _children_cpu() - rec._cpu_since
+                    rec.pandoc_s += _now() - started
+                    rec.cpu_s += _children_cpu() - cpu
             return run
+
+        def pandoc_run_many(real):
+            # Runs made at once (a large document read in parts) are one group, replayed
+            # at once too.
+            def run_many(calls, what):
+                rec._group += 1
+                for args, stdin in calls:
+                    rec.calls.append(("pandoc", list(args), rec._blob(stdin), {}, rec._group))
+                started, cpu = _now(), _children_cpu()
+                try:
+                    return real(calls, what)
+                finally:
+                    rec.pandoc_s += _now() - started
+                    rec.cpu_s += _children_cpu() - cpu
+            return run_many
 
         def timed(real, keep=None):
             def call(self_, *args, **kwargs):
@@ -342,6 +343,8 @@ class _Recorder:
                 return call
             self._patch(render_mod, "search_index", search_index)
         self._patch(pandoc_mod, "run", pandoc_run)
+        if hasattr(pandoc_mod, "run_many"):
+            self._patch(pandoc_mod, "run_many", pandoc_run_many)
         self._patch(weasyprint.HTML, "__init__", lambda real: timed(real, keep_init))
         self._patch(weasyprint.CSS, "__init__", lambda real: timed(real, keep_init))
         self._patch(weasyprint.HTML, "render", render)
@@ -367,8 +370,10 @@ def replay(calls_file: str) -> dict:
         return Path(blob).read_text(encoding="utf-8") if blob else None
 
     def pandoc_group(group):
-        with ThreadPoolExecutor(len(group)) as pool:
-            list(pool.map(lambda c: pandoc_mod.run(c[1], stdin=read(c[2]), **c[3]), group))
+        if len(group) == 1:
+            pandoc_mod.run(group[0][1], stdin=read(group[0][2]), **group[0][3])
+        else:
+            pandoc_mod.run_many([(c[1], read(c[2])) for c in group], "replay")
 
     started = _now()
     for _, group in itertools.groupby(enumerate(calls), key=lambda ic: (

@@ -8,7 +8,7 @@ import json
 import os
 import re
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
 from pathlib import Path
 
 from .diagnostics import PipelineError, error
@@ -66,11 +66,47 @@ def run(args: list[str], *, stdin: str | None = None, cwd: Path | None = None,
     except subprocess.TimeoutExpired:
         raise PipelineError(error(what, "pandoc-timeout", "pandoc took longer than 10 minutes"))
     if done.returncode != 0:
-        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-        message = lines[0] if lines else "failed"
-        raise PipelineError(error(what, "pandoc-failed",
-                                  f"pandoc failed (exit {done.returncode}): {message}"))
+        raise _failed(what, done.returncode, done.stderr)
     return done.stdout
+
+
+def run_many(calls: list[tuple[list[str], str]], what: str) -> list[str]:
+    """Several sandboxed pandoc runs at once, [(args, stdin), …] → their outputs. Each
+    reads and writes files of its own (no pipe to drain, no thread to interrupt); on any
+    failure or interrupt, the others are stopped."""
+    with tempfile.TemporaryDirectory(prefix="pipeline-pandoc-") as tmp:
+        started = []
+        try:
+            for i, (args, stdin) in enumerate(calls):
+                files = [Path(tmp, f"{i}.{end}") for end in ("in", "out", "err")]
+                files[0].write_text(stdin, encoding="utf-8")
+                with open(files[0], "rb") as fin, open(files[1], "wb") as fout, \
+                        open(files[2], "wb") as ferr:
+                    started.append((subprocess.Popen([executable(), "--sandbox", *args],
+                                                     stdin=fin, stdout=fout, stderr=ferr),
+                                    files))
+            outputs = []
+            for process, files in started:
+                try:
+                    code = process.wait(timeout=600)
+                except subprocess.TimeoutExpired:
+                    raise PipelineError(error(what, "pandoc-timeout",
+                                              "pandoc took longer than 10 minutes")) from None
+                if code != 0:
+                    raise _failed(what, code, files[2].read_text("utf-8", errors="replace"))
+                outputs.append(files[1].read_text(encoding="utf-8"))
+            return outputs
+        finally:
+            for process, _ in started:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+
+
+def _failed(what: str, code: int, stderr: str) -> PipelineError:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return PipelineError(error(what, "pandoc-failed",
+                               f"pandoc failed (exit {code}): {lines[0] if lines else 'failed'}"))
 
 
 def local_resources(ast_json: str) -> list[str]:
@@ -150,9 +186,9 @@ def read_parts(text: str, args: list[str], parts: int, what: str) -> dict:
     two parts hold headings with the same id (pandoc would have numbered the second),
     the text is read again as a whole."""
     pieces = split_markdown(text, parts)
-    with ThreadPoolExecutor(len(pieces)) as pool:
-        asts = list(pool.map(lambda piece: json.loads(run(args, stdin=piece, what=what)),
-                             pieces))
+    if len(pieces) == 1:
+        return json.loads(run(args, stdin=text, what=what))
+    asts = [json.loads(out) for out in run_many([(args, piece) for piece in pieces], what)]
     seen: set[str] = set()
     for ast in asts:
         ids = set(_header_ids(ast["blocks"]))
