@@ -37,4 +37,17 @@ def run() -> None:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
     except KeyboardInterrupt:  # arrived between the command's own handler and the line above
         sys.stderr.write("interrupted\n")
-        sys.exit(130)
+    except SystemExit as done:
+        if done.code != 130:
+            raise
+    else:
+        return
+    # Interrupted: the command has cleaned up; leave with 130 at once. Finishing the
+    # interpreter normally after an interrupt may still end the process by SIGINT (-2),
+    # which callers cannot tell from a crash.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(130)
