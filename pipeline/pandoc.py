@@ -64,7 +64,7 @@ def run(args: list[str], *, stdin: str | None = None, cwd: Path | None = None,
         done = subprocess.run(cmd, input=stdin, capture_output=True, text=True, cwd=cwd,
                               timeout=600)
     except subprocess.TimeoutExpired:
-        raise PipelineError(error(what, "pandoc-timeout", "pandoc took longer than 10 minutes"))
+        raise _timed_out(what) from None
     if done.returncode != 0:
         raise _failed(what, done.returncode, done.stderr)
     return done.stdout
@@ -90,8 +90,7 @@ def run_many(calls: list[tuple[list[str], str]], what: str) -> list[str]:
                 try:
                     code = process.wait(timeout=600)
                 except subprocess.TimeoutExpired:
-                    raise PipelineError(error(what, "pandoc-timeout",
-                                              "pandoc took longer than 10 minutes")) from None
+                    raise _timed_out(what) from None
                 if code != 0:
                     raise _failed(what, code, files[2].read_text("utf-8", errors="replace"))
                 outputs.append(files[1].read_text(encoding="utf-8"))
@@ -103,6 +102,10 @@ def run_many(calls: list[tuple[list[str], str]], what: str) -> list[str]:
                     process.wait()
 
 
+def _timed_out(what: str) -> PipelineError:
+    return PipelineError(error(what, "pandoc-timeout", "pandoc took longer than 10 minutes"))
+
+
 def _failed(what: str, code: int, stderr: str) -> PipelineError:
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     return PipelineError(error(what, "pandoc-failed",
@@ -111,8 +114,6 @@ def _failed(what: str, code: int, stderr: str) -> PipelineError:
 
 def local_resources(ast_json: str) -> list[str]:
     """Targets of every image in a pandoc JSON AST that is not a data: URI."""
-    import json
-
     found = []
 
     def walk(node):

@@ -55,13 +55,17 @@ def read_ast(work: Path, templates: Path, document: str = "book.md") -> str:
         jobs(), what=str(path)))
 
 
-def to_html(ast: str, template: Path, work: Path, toc: bool = True, **variables) -> str:
-    """A standalone HTML page from the AST; the parts from the sources pass nh3."""
-    html = pandoc.run(["--from", "json", "--to", "html5", "--standalone", "--section-divs",
+def _write_html(ast: str, template: Path, work: Path, toc: bool = True, **variables) -> str:
+    """pandoc's HTML5 from the AST through one of our templates, not yet sanitised."""
+    return pandoc.run(["--from", "json", "--to", "html5", "--standalone", "--section-divs",
                        "--wrap=none", *(["--toc", "--toc-depth=2"] if toc else []),
                        *[f"--variable={k.replace('_', '-')}={v}" for k, v in variables.items()],
                        "--template", str(template)], stdin=ast, what=str(work))
-    return clean_html(html)
+
+
+def to_html(ast: str, template: Path, work: Path, toc: bool = True, **variables) -> str:
+    """A standalone HTML page from the AST; the parts from the sources pass nh3."""
+    return clean_html(_write_html(ast, template, work, toc, **variables))
 
 
 def _assets(target: Path, templates: Path, css: str, work: Path, folders=("charts",)) -> None:
@@ -88,10 +92,8 @@ def render_html(work: Path, out_dir: Path, templates: Path) -> Path:
 
     check_fonts(templates)
     meta = read_meta(work)
-    parts = pandoc.run(["--from", "json", "--to", "html5", "--standalone", "--section-divs",
-                        "--wrap=none", "--toc", "--toc-depth=2",
-                        "--template", str(templates / "pandoc" / "site-parts.html")],
-                       stdin=read_ast(work, templates), what=str(work / "book.md"))
+    parts = _write_html(read_ast(work, templates), templates / "pandoc" / "site-parts.html",
+                        work / "book.md")
     toc, _, body = parts.partition("<!--BODY-->")
     toc, body = clean_fragment(toc), clean_fragment(body)
     pages = site.split(body, meta["title"], {"home": meta["strings"]["home"],
