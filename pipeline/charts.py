@@ -31,20 +31,17 @@ class Chart:
 _configured = False
 
 
-class _Figures:
-    """Figures from matplotlib's object API: no pyplot, whose import and backend
-    machinery cost more than drawing the charts."""
+def _figure_class(fonts: Path):
+    """matplotlib's `Figure`, with our fonts, colours and deterministic SVG output. The
+    object API, not pyplot, whose import and backend machinery cost more than drawing."""
+    global _configured
+    import matplotlib
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
 
-    def __init__(self, fonts: Path):
-        global _configured
-        import matplotlib
-        from matplotlib import font_manager
-        from matplotlib.figure import Figure
-
-        if not _configured:
-            for face in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
-                font_manager.fontManager.addfont(str(fonts / face))
-            _configured = True
+    if not _configured:
+        for face in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+            font_manager.fontManager.addfont(str(fonts / face))
         matplotlib.rcParams.update({
             "svg.hashsalt": "policy-paper", "svg.fonttype": "path",
             "font.family": "Noto Sans", "font.size": 9, "text.color": INK,
@@ -52,14 +49,8 @@ class _Figures:
             "ytick.color": INK, "axes.spines.top": False, "axes.spines.right": False,
             "hatch.color": "#1b1f24", "hatch.linewidth": 0.6,
         })
-        self._figure = Figure
-
-    def figure(self, figsize):
-        return self._figure(figsize=figsize)
-
-    def subplots(self, figsize):
-        fig = self.figure(figsize)
-        return fig, fig.subplots()
+        _configured = True
+    return Figure
 
 
 def _svg(fig) -> bytes:
@@ -75,9 +66,10 @@ def _legend(ax, ncol: int, below: float = -0.14):
               fontsize=8, handlelength=1.6)
 
 
-def practices_by_country(a: Analysis, S: Strings, figures) -> Chart:
+def practices_by_country(a: Analysis, S: Strings, Figure) -> Chart:
     countries = [S.label("country", c) for c in a.countries]
-    fig, ax = figures.subplots(figsize=(6.2, 3.0))
+    fig = Figure(figsize=(6.2, 3.0))
+    ax = fig.subplots()
     bottom = [0] * len(a.countries)
     for i, label in enumerate(LABELS):
         values = [a.labels[c][label] for c in a.countries]
@@ -96,11 +88,12 @@ def practices_by_country(a: Analysis, S: Strings, figures) -> Chart:
     return Chart("practices-by-country", _svg(fig), S("charts.practices_caption"), alt)
 
 
-def outcomes_by_country(a: Analysis, S: Strings, figures) -> Chart:
+def outcomes_by_country(a: Analysis, S: Strings, Figure) -> Chart:
     from .vocabulary import VOCABULARIES
     levels = VOCABULARIES["outcome_level"]
     countries = [S.label("country", c) for c in a.countries][::-1]
-    fig, ax = figures.subplots(figsize=(6.2, 2.6))
+    fig = Figure(figsize=(6.2, 2.6))
+    ax = fig.subplots()
     left = [0.0] * len(a.countries)
     for i, level in enumerate(levels):
         values = [100 * a.outcomes[c][level] for c in a.countries][::-1]
@@ -120,7 +113,7 @@ def outcomes_by_country(a: Analysis, S: Strings, figures) -> Chart:
     return Chart("outcomes-by-country", _svg(fig), S("charts.outcomes_caption"), alt)
 
 
-def themes(a: Analysis, S: Strings, figures) -> Chart:
+def themes(a: Analysis, S: Strings, Figure) -> Chart:
     names = list(a.theme_matrix)
     primary = [len(a.primary_themes.get(t, [])) for t in names]
     total = [sum(a.theme_matrix[t].values()) for t in names]
@@ -129,7 +122,8 @@ def themes(a: Analysis, S: Strings, figures) -> Chart:
     primary = [primary[i] for i in order]
     other = [total[i] - primary[j] for j, i in enumerate(order)]
     labels = [S.label("theme", t) for t in names]
-    fig, ax = figures.subplots(figsize=(6.2, 0.32 * len(names) + 0.9))
+    fig = Figure(figsize=(6.2, 0.32 * len(names) + 0.9))
+    ax = fig.subplots()
     ax.barh(labels, primary, color=GREYS[0], edgecolor=INK, linewidth=0.6, height=0.65,
             label=S("charts.primary_theme"))
     ax.barh(labels, other, left=primary, color=GREYS[2], hatch="//", edgecolor=INK,
@@ -146,8 +140,9 @@ def themes(a: Analysis, S: Strings, figures) -> Chart:
 def draw(a: Analysis, S: Strings, fonts: Path) -> list[Chart]:
     if not a.countries:
         return []
-    figures = _Figures(fonts)
-    return [practices_by_country(a, S, figures), outcomes_by_country(a, S, figures), themes(a, S, figures)]
+    Figure = _figure_class(fonts)
+    return [practices_by_country(a, S, Figure), outcomes_by_country(a, S, Figure),
+            themes(a, S, Figure)]
 
 
 def cover(title: str, subtitle: str, publisher: str, edition: str, date: str,
@@ -155,8 +150,7 @@ def cover(title: str, subtitle: str, publisher: str, edition: str, date: str,
     """The EPUB's cover: the book's colours and its title, drawn as paths (an e-reader
     shows the cover as an image, without the book's fonts)."""
     import textwrap
-    figures = _Figures(fonts)
-    fig = figures.figure((6, 9))
+    fig = _figure_class(fonts)(figsize=(6, 9))
     fig.patch.set_facecolor(GREYS[0])
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
