@@ -71,10 +71,11 @@ def load_sources(root: Path, templates: Path) -> tuple[BookSources, list[Diagnos
                               hint="pass --templates DIR"))
     files = 0
 
-    def yaml_file(path: Path) -> YamlDocument | None:
+    def yaml_file(path: Path, loaded=None) -> YamlDocument | None:
+        """`path` read (or, if given, its `load_yaml` result), counted and its problems kept."""
         nonlocal files
         files += 1
-        doc, found = load_yaml(path)
+        doc, found = loaded or load_yaml(path)
         problems.extend(found)
         return doc
 
@@ -88,12 +89,8 @@ def load_sources(root: Path, templates: Path) -> tuple[BookSources, list[Diagnos
     practice_paths = sorted((root / "practices").glob("*.yaml"))
     translation_paths = [p for p in sorted((root / "translations").glob("*/*.yaml"))
                          if not p.parent.name.startswith(".")]  # .history: read on demand
-    loaded = {}
-    for path, (doc, found) in zip(practice_paths + translation_paths,
-                                  map_ordered(load_yaml, practice_paths + translation_paths)):
-        files += 1
-        problems.extend(found)
-        loaded[path] = doc
+    paths = practice_paths + translation_paths
+    loaded = {p: yaml_file(p, result) for p, result in zip(paths, map_ordered(load_yaml, paths))}
     practices = tuple(loaded[p] for p in practice_paths if loaded[p] is not None)
     unreadable = frozenset(p.stem for p in practice_paths if loaded[p] is None)
     translations = {(p.parent.name, p.stem): loaded[p] for p in translation_paths

@@ -675,7 +675,4 @@ def _flat_keys(data: dict, prefix: str = ""):
             yield f"{prefix}{key}", value
 
 
-# --------------------------------------------------------------------------- helpers
-
-
 __all__ = ["validate", "check_schema", "check_prose", "citations", "field_name"]
