@@ -10,13 +10,14 @@ from pathlib import Path
 
 import yaml
 
+from . import fonts
 from . import render as render_mod
 from . import skeleton
 from . import translate as translate_mod
 from .diagnostics import PipelineError, display_path, error, has_errors
 from .files import write_atomic, write_if_changed
 from .load import BookSources, load_sources
-from .merge import CURRENT, ORIGINAL, blocking_problems, translation_status
+from .merge import blocking_problems, translation_status
 from .validate import validate
 from .yamldoc import load_yaml
 
@@ -75,6 +76,7 @@ class Project:
         keep their time stamps so that make renders only what changed."""
         from . import assemble as assemble_mod
         from .i18n import language_name
+        fonts.named_files(self.templates)  # the charts are drawn with them
         name, config = assemble_mod.edition_config(sources, edition)
         if config["fallback"] == "block":
             self.translation_gate(sources, name, lang, f"edition `{name}` refuses to build")
@@ -229,6 +231,7 @@ class Project:
         lines = [f"BOOK_LANGS := {' '.join(book['languages'])}",
                  f"BOOK_EDITIONS := {' '.join(book['editions'])}",
                  f"BOOK_DEFAULT_EDITION := {book.get('default_edition', '')}",
+                 f"BOOK_FORMATS := {' '.join(FORMATS)}",
                  f"BOOK_SLUG := {slug}", ""]
         lines.append(f"$(OUT)/.work/validated: {' '.join(shared + code)} "
                      f"$(wildcard {src}/translations/*/*.yaml {src}/chapters/*/*.md "

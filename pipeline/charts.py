@@ -40,6 +40,9 @@ def _figure_class(fonts: Path):
     from matplotlib.figure import Figure
 
     if not _configured:
+        # Only our fonts: a machine's own "Noto Sans" (another version) must not win.
+        font_manager.fontManager.ttflist = []
+        font_manager.fontManager.afmlist = []
         for face in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
             font_manager.fontManager.addfont(str(fonts / face))
         matplotlib.rcParams.update({

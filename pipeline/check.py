@@ -119,7 +119,7 @@ def run_gates(out: Path, edition: str, langs: list[str], slug: str,
         "nu": (len(found.html_pages), lambda: nu.check(found.html_pages)),
         "axe": (len(pages), lambda: axe.check(pages)),
         "pdf": (len(found.pdfs),
-                lambda: pdf.check(found.pdfs, templates / "fonts", sample_sentences)),
+                lambda: pdf.check(found.pdfs, templates, sample_sentences)),
     }
     names = [name for name in GATES if set(FORMAT_OF_GATE[name]) & set(formats)]
 

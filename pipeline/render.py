@@ -16,26 +16,14 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
-from . import pandoc
+from . import fonts, pandoc
 from .diagnostics import PipelineError, error
 from .files import atomic_dir, atomic_path, write_if_changed
 from .parallel import jobs, map_ordered
 from .sanitize import clean_document, clean_fragment, clean_html
 
-FONTS = ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf",
-         "NotoSerif-BoldItalic.ttf", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
 FORMATS = ("pdf", "epub", "html", "slides", "sheets")
 PDF_VARIANT = "pdf/ua-1"  # tagged, with a structure tree; reproducible
-
-
-def check_fonts(templates: Path) -> list[Path]:
-    paths = [templates / "fonts" / name for name in FONTS]
-    missing = [p for p in paths if not p.is_file()]
-    if missing:
-        raise PipelineError([error(p, "missing-font", "font file is missing",
-                                   hint="restore templates/fonts/ from version control")
-                             for p in missing])
-    return paths
 
 
 def read_meta(work: Path) -> dict:
@@ -73,7 +61,7 @@ def _assets(target: Path, templates: Path, css: str, work: Path, folders=("chart
     assets = target / "assets"
     (assets / "fonts").mkdir(parents=True)
     shutil.copyfile(templates / "css" / css, assets / css)
-    for font in check_fonts(templates):
+    for font in fonts.named_files(templates):
         shutil.copyfile(font, assets / "fonts" / font.name)
     shutil.copyfile(templates / "fonts" / "OFL.txt", assets / "fonts" / "OFL.txt")
     for folder in folders:
@@ -90,7 +78,7 @@ def render_html(work: Path, out_dir: Path, templates: Path) -> Path:
 
     from . import site
 
-    check_fonts(templates)
+    fonts.named_files(templates)
     meta = read_meta(work)
     parts = _write_html(read_ast(work, templates), templates / "pandoc" / "site-parts.html",
                         work / "book.md")
@@ -136,7 +124,7 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     """EPUB 3. Only the writer, which must read our stylesheet and fonts, runs outside
     pandoc's sandbox, and only after every image the AST names was checked to be a file
     inside the book."""
-    fonts = check_fonts(templates)
+    embedded = fonts.named_files(templates)
     meta = read_meta(work)
     ast = read_ast(work, templates)
     roots = [sources.resolve(), work.resolve()]
@@ -150,7 +138,7 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
         pandoc.run(["--from", "json", "--to", "epub3", "--toc", "--toc-depth=2",
                     "--split-level=1", "--epub-title-page=true",
                     "--css", str(templates / "css" / "epub.css"),
-                    *[f"--epub-embed-font={f}" for f in fonts],
+                    *[f"--epub-embed-font={f}" for f in embedded],
                     "--metadata", f"identifier={meta['identifier']}",
                     "--epub-cover-image", str(work / "cover.svg"),
                     f"--resource-path={sources}:{work}",
@@ -158,21 +146,44 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     return out
 
 
-def _weasyprint(html: str, css: Path, work: Path, templates: Path, sources: Path):
-    """A laid-out WeasyPrint document; resources only from inside the book."""
+def _weasyprint(html: str, css: Path, work: Path, templates: Path, sources: Path,
+                document_name: str = "book.md"):
+    """A laid-out WeasyPrint document, with the book's fonts and no other; resources only
+    from inside the book. A stylesheet's `url()`s are relative to the templates folder."""
+    _refuse_uncovered(html, work, document_name, templates)
+    fonts.isolate(templates, work)  # before WeasyPrint creates its font configuration
     import weasyprint  # imported here: it is slow to import and only PDFs need it
+    from weasyprint.text.fonts import FontConfiguration
 
+    font_config = FontConfiguration()  # without it, @font-face rules are ignored
     fetcher = safe_fetcher([templates, sources, work])
     document = weasyprint.HTML(string=html, base_url=str(work.resolve()) + "/",
                                url_fetcher=fetcher)
     stylesheet = weasyprint.CSS(filename=str(css), base_url=str(templates.resolve()) + "/",
-                                url_fetcher=fetcher)
-    rendered = document.render(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+                                url_fetcher=fetcher, font_config=font_config)
+    rendered = document.render(stylesheets=[stylesheet], font_config=font_config,
+                               pdf_variant=PDF_VARIANT)
     if fetcher.refused:
         raise PipelineError([error(work, "refused-resource", f"refused to load `{url}`: {why}",
                                    hint="reference only files inside the book")
                              for url, why in fetcher.refused])
     return rendered
+
+
+def _refuse_uncovered(html: str, work: Path, document_name: str, templates: Path) -> None:
+    """Refuse a character no font of the book can show, at its place in the assembled
+    document (validation names the source file; this also covers generated text)."""
+    found = {ch for _, ch in fonts.uncovered(html, fonts.coverage(templates))}
+    if not found:
+        return
+    lang = read_meta(work).get("lang", work.name)
+    document = work / document_name
+    text = document.read_text(encoding="utf-8") if document.is_file() else ""
+    located = fonts.check_text(text, document, lang, templates)
+    problems = [d for d in located if any(f"U+{ord(ch):04X} " in d.message for ch in found)]
+    problems += [fonts.problem(document, lang, ch, templates) for ch in sorted(found)
+                 if ch not in text]
+    raise PipelineError(problems)
 
 
 def _write_pdf(rendered, path: Path) -> None:
@@ -181,7 +192,7 @@ def _write_pdf(rendered, path: Path) -> None:
 
 
 def render_pdf(work: Path, out: Path, templates: Path, sources: Path) -> Path:
-    check_fonts(templates)
+    fonts.named_files(templates)
     html = to_html(read_ast(work, templates), templates / "pandoc" / "print.html", work)
     _write_pdf(_weasyprint(html, templates / "css" / "print.css", work, templates, sources), out)
     return out
@@ -189,10 +200,11 @@ def render_pdf(work: Path, out: Path, templates: Path, sources: Path) -> Path:
 
 def render_slides(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     """The symposium deck: a 16:9 PDF and, beside it, an HTML version that works offline."""
-    check_fonts(templates)
+    fonts.named_files(templates)
     html = to_html(read_ast(work, templates, "slides.md"), templates / "pandoc" / "handout.html",
                    work, toc=False, body_class="deck")
-    rendered = _weasyprint(html, templates / "css" / "slides.css", work, templates, sources)
+    rendered = _weasyprint(html, templates / "css" / "slides.css", work, templates, sources,
+                           "slides.md")
     with atomic_dir(out.parent) as tmp:
         page = html.replace("</head>", '<link rel="stylesheet" href="assets/slides.css">\n</head>')
         (tmp / "index.html").write_text(page, encoding="utf-8")
@@ -204,11 +216,12 @@ def render_slides(work: Path, out: Path, templates: Path, sources: Path) -> Path
 def render_sheets(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     """One A4 sheet per practice: all sheets in one PDF, and each in a PDF of its own
     (`…-PL-001.pdf`) beside it."""
-    check_fonts(templates)
+    fonts.named_files(templates)
     qr_codes(work)
     html = to_html(read_ast(work, templates, "sheets.md"), templates / "pandoc" / "handout.html",
                    work, toc=False, body_class="sheets")
-    rendered = _weasyprint(html, templates / "css" / "sheets.css", work, templates, sources)
+    rendered = _weasyprint(html, templates / "css" / "sheets.css", work, templates, sources,
+                           "sheets.md")
     stem = out.name.removesuffix("-sheets.pdf")
     with atomic_dir(out.parent) as tmp:
         for practice, pages in sheet_pages(rendered):

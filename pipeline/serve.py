@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 from .diagnostics import PipelineError
 

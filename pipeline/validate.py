@@ -11,13 +11,14 @@ import datetime as dt
 import difflib
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import cerberus
 from babel.numbers import list_currencies
 
-from . import rubric, vocabulary
-from .diagnostics import Diagnostic, error, warning
+from . import fonts, vocabulary
+from .diagnostics import Diagnostic, PipelineError, error, warning
 from .load import BookSources, Chapter
 from .parallel import map_ordered
 from .schema import BOOK, PRACTICE, TRANSLATION_ENTRY
@@ -59,13 +60,31 @@ def validate(sources: BookSources) -> list[Diagnostic]:
     """Every problem in every file of the book."""
     problems: list[Diagnostic] = []
     book = sources.book_data
+    source_lang = book.get("source_language") if isinstance(book.get("source_language"), str) \
+        else "en"
+    try:
+        covered = fonts.coverage(sources.templates)  # read once, before the workers fork
+    except PipelineError as exc:
+        problems += exc.diagnostics
+        covered = None
+
+    def characters(doc: YamlDocument, lang: str) -> list[Diagnostic]:
+        return _check_characters(doc, lang, covered, sources.templates) if covered else []
+
     if sources.book is not None:
         problems += check_schema(sources.book, BOOK)
         problems += _check_book(sources)
+        problems += characters(sources.book, source_lang)
     # Each record and translation on its own, on every core; then what spans files.
     docs = sources.practices
+
+    def practice_lang(doc: YamlDocument) -> str:
+        lang = doc.data.get("lang") if isinstance(doc.data, dict) else None
+        return lang if isinstance(lang, str) else source_lang
+
     for found in map_ordered(lambda i: check_schema(docs[i], PRACTICE)
-                             + _check_practice(docs[i], book, sources.root), range(len(docs))):
+                             + _check_practice(docs[i], book, sources.root)
+                             + characters(docs[i], practice_lang(docs[i])), range(len(docs))):
         problems += found
     ids: dict[str, Path] = {}
     for doc in docs:
@@ -80,17 +99,48 @@ def validate(sources: BookSources) -> list[Diagnostic]:
                  and isinstance(d.data.get("id"), str)}
     units, known_ids = list(sources.translations.items()), set(ids)
     for found in map_ordered(lambda i: _check_translation(units[i][1], *units[i][0], book,
-                                                          known_ids, sources), range(len(units))):
+                                                          known_ids, sources)
+                             + characters(units[i][1], units[i][0][0]), range(len(units))):
         problems += found
     # A citation of a record that could not be read is not reported again.
     known = set(ids) | sources.unreadable
     for chapter in sources.chapters.values():
         problems += _check_chapter(chapter, book, known, published | sources.unreadable,
                                    sources.root)
+        if covered:
+            problems += [replace(d, line=d.line + chapter.body_line - 1) for d in
+                         fonts.check_text(chapter.body, chapter.path, chapter.lang,
+                                          sources.templates)]
     problems += _check_strings(sources)
+    for lang, doc in sources.strings.items():
+        if lang in (book.get("languages") or ()):
+            problems += characters(doc, lang)
     for lang, doc in sources.glossaries.items():
         problems += _check_glossary(doc, lang, book)
+        problems += characters(doc, lang)
     return problems
+
+
+def _check_characters(doc: YamlDocument, lang: str, covered: frozenset[int],
+                      templates: Path) -> list[Diagnostic]:
+    """Every character of every text of a file can be shown by the book's fonts."""
+    out = []
+
+    def walk(value, path: tuple) -> None:
+        if isinstance(value, str):
+            for offset, ch in fonts.uncovered(value, covered):
+                line, column = doc.position_in(path, offset, value)
+                out.append(fonts.problem(doc.path, lang, ch, templates, line=line,
+                                         column=column, field=field_name(path)))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+
+    walk(doc.data, ())
+    return out
 
 
 def _check_glossary(doc: YamlDocument, lang: str, book: dict) -> list[Diagnostic]:

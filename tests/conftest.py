@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -73,3 +74,15 @@ def tool_available() -> bool:
     return bool(_shutil.which("java") and _shutil.which("chromium")
                 and (ROOT / "node_modules" / "vnu-jar").exists()
                 and (ROOT / "node_modules" / "axe-core").exists())
+
+
+# A font of ours in a PDF: a subset of a face that our stylesheets declare with @font-face
+# (never a font the machine happens to have, whatever its name).
+OUR_FONT = re.compile(r"[A-Z]{6}\+(Book|Sheet|Deck)-(Serif|Sans)(-Bold)?(-Italic)?")
+
+
+def pdf_fonts(path: Path) -> dict[str, bool]:
+    """Every font a PDF uses: base name → embedded."""
+    from pipeline.checkers.pdf import _fonts
+    from pypdf import PdfReader
+    return _fonts(PdfReader(path))

@@ -6,28 +6,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..diagnostics import PipelineError, error
+from .. import fonts
+from ..diagnostics import error
 from . import Findings
 
 INSTALL = "run `make venv` (pypdf is a dependency of the toolchain)"
 EMBEDDED = ("/FontFile", "/FontFile2", "/FontFile3")
 
 
-def allowed_font_names(fonts_dir: Path) -> set[str]:
-    """Every name our font files go by (family, full and PostScript names), normalised."""
-    from fontTools.ttLib import TTFont
-
-    names = set()
-    for path in sorted(fonts_dir.glob("*.[ot]tf")):
-        table = TTFont(path, lazy=True)["name"]
-        get = lambda i: str(table.getDebugName(i) or "")  # noqa: E731
-        names |= {get(1), get(4), get(6), get(1) + get(2), get(16) + get(17)}
-    return {_normal(name) for name in names if name}
-
-
-def check(pdfs, fonts_dir: Path, sample_sentences: dict[str, str] | None = None) -> Findings:
+def check(pdfs, templates: Path, sample_sentences: dict[str, str] | None = None) -> Findings:
     """`pdfs` maps each language to its PDF, or lists (language, PDF, sentence) triples
-    where each PDF names the sentence it must contain (None: the language's)."""
+    where each PDF names the sentence it must contain (None: the language's). Fonts are
+    ours when the stylesheets in `templates` declare them or templates/fonts holds them."""
     findings = Findings()
     if not pdfs:
         return findings
@@ -38,11 +28,7 @@ def check(pdfs, fonts_dir: Path, sample_sentences: dict[str, str] | None = None)
         return findings.tool_missing(error("pypdf", "no-pypdf",
                                            "the Python package `pypdf` is not installed",
                                            hint=INSTALL))
-    try:
-        allowed = allowed_font_names(fonts_dir)
-    except Exception as exc:  # fontTools raises many types on a broken font
-        raise PipelineError(error(fonts_dir, "unreadable-fonts",
-                                  f"cannot read our font files: {exc}")) from None
+    allowed = fonts.pdf_font_names(templates)
     entries = [(lang, path, None) for lang, path in pdfs.items()] if isinstance(pdfs, dict) \
         else list(pdfs)
     for lang, path, own in entries:
@@ -68,7 +54,7 @@ def _check_one(reader, lang: str, allowed: set[str],
                              "every font must be embedded; use only templates/fonts/"))
         if _normal(name.split("+", 1)[-1]) not in allowed:
             problems.append(("pdf-foreign-font", f"font `{name}` is not one of ours",
-                             "a fallback font means a glyph missing from our Noto fonts"))
+                             "a font from outside templates/fonts: is the book's font configuration in use?"))
     if not fonts:
         problems.append(("pdf-no-fonts", "the PDF uses no fonts", "is its text missing?"))
     mark_info = root.get("/MarkInfo")
