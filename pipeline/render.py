@@ -224,10 +224,16 @@ def render_sheets(work: Path, out: Path, templates: Path, sources: Path) -> Path
                            "sheets.md")
     stem = out.name.removesuffix("-sheets.pdf")
     with atomic_dir(out.parent) as tmp:
-        for practice, pages in sheet_pages(rendered):
-            rendered.copy(pages).write_pdf(tmp / f"{stem}-{practice}.pdf",
-                                           pdf_variant=PDF_VARIANT, custom_metadata=True)
+        # All sheets first: writing them subsets each font once, in place, to the glyphs
+        # of every sheet. Each practice's PDF then takes those fonts as they are
+        # (`full_fonts`: embed without subsetting again) instead of subsetting every
+        # font anew for every page, which cost more than laying the sheets out.
         rendered.write_pdf(tmp / out.name, pdf_variant=PDF_VARIANT, custom_metadata=True)
+        for practice, pages in sheet_pages(rendered):
+            sheet = rendered.copy(pages)
+            sheet.fonts = rendered.fonts
+            sheet.write_pdf(tmp / f"{stem}-{practice}.pdf", pdf_variant=PDF_VARIANT,
+                            custom_metadata=True, full_fonts=True)
     return out
 
 
