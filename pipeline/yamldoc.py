@@ -141,6 +141,9 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[YamlDocument | None,
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "nesting depth" in str(exc.problem):  # PyYAML ≥ 6.0.4 stops deep nesting itself
+            return None, [error(path, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels",
+                                line=line, column=column)]
         message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
         return None, [error(path, "yaml-syntax", f"YAML syntax: {message}", line=line,
                             column=column, hint="check indentation, colons and quotes")]
