@@ -19,14 +19,19 @@ comma := ,
 space := $(empty) $(empty)
 
 # ---------------------------------------------------------------- environment
-# The virtual environment is rebuilt when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
-	@echo "Setting up $(VENV) (Python packages, bundled pandoc)…"
+# The virtual environment holds exactly the versions of requirements.lock (checked against
+# their hashes); it is made anew when the lock changes. `make lock` refreshes the lock.
+LOCK       := requirements.lock
+BENCH_LOCK := requirements-bench.lock
+$(VENV)/.installed: $(LOCK) pyproject.toml
+	@echo "Setting up $(VENV) from $(LOCK) (Python packages, bundled pandoc)…"
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	  || { echo "error: Python 3.11 or newer is needed (found $$($(PYTHON) --version))" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[test,check]'
+	@$(PYTHON) -m venv --clear $(VENV)
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  --require-hashes --no-deps -r $(LOCK)
+	@$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  --no-deps --no-build-isolation -e .
 	@touch $@
 
 # The checkers of `make check` that come from npm (Nu HTML checker, axe-core), as pinned
@@ -53,21 +58,49 @@ $(RULES): $(VENV)/.installed $(SOURCES)/book.yaml $(wildcard pipeline/*.py $(SOU
 
 EDITION ?= $(BOOK_DEFAULT_EDITION)
 LANGS   ?= $(BOOK_LANGS)
-FORMATS ?= pdf epub html slides sheets
+FORMATS ?= $(BOOK_FORMATS)
 langs   := $(subst $(comma),$(space),$(LANGS))
 formats := $(subst $(comma),$(space),$(FORMATS))
+
+# An unknown language, format or edition stops make before anything is built (status 2).
+ifneq ($(BOOK_LANGS),)
+unknown := $(filter-out $(BOOK_LANGS),$(langs))
+ifneq ($(unknown),)
+$(error unknown language '$(firstword $(unknown))' in LANGS; the book's languages are: $(BOOK_LANGS))
+endif
+unknown := $(filter-out $(BOOK_FORMATS),$(formats))
+ifneq ($(unknown),)
+$(error unknown format '$(firstword $(unknown))' in FORMATS; the formats are: $(BOOK_FORMATS))
+endif
+ifneq ($(words $(EDITION)),1)
+$(error EDITION names one edition; the book's editions are: $(BOOK_EDITIONS))
+endif
+ifeq ($(filter $(EDITION),$(BOOK_EDITIONS)),)
+$(error unknown edition '$(EDITION)' in EDITION; the book's editions are: $(BOOK_EDITIONS))
+endif
+endif
+
 # Longest renders first (every language's PDF, then the decks and sheets, then EPUB and
-# HTML), so that with -j2 no long PDF starts last while the other core has nothing to do.
+# HTML), so that no long PDF starts last while the other cores have nothing to do.
 by_length := pdf slides sheets epub html
 targets := $(foreach f,$(filter $(formats),$(by_length)),$(foreach l,$(langs),$(ARTEFACTS_$(EDITION)_$(l)_$(f))))
 
+# Every core by default; `make -j1 build` or `make -jN build` chooses otherwise.
+CORES := $(shell nproc 2>/dev/null || echo 1)
+MAKEFLAGS += -j$(CORES)
+# Set when make starts: the summary counts the artefacts rendered since.
+STARTED := $(shell date +%s)
+
 # ---------------------------------------------------------------- targets
-.PHONY: build slides sheets validate status check system-deps dist serve bench test clean clean-venv venv help
+.PHONY: build slides sheets validate status check system-deps dist serve bench test test-all lock clean clean-venv venv help
 
 ## build: set up, validate and build every language × format of an edition into build/
 build: $(VENV)/.installed $(RULES) $(targets)
-	@echo "Built edition '$(EDITION)' ($(words $(targets)) artefacts) in $(OUT)/$(EDITION)/:"
-	@for t in $(targets); do printf '  %s\n' "$$t"; done
+	@now=$$(date +%s); rebuilt=0; \
+	for t in $(targets); do [ "$$(stat -c %Y "$$t")" -lt $(STARTED) ] || rebuilt=$$((rebuilt + 1)); done; \
+	echo "Built edition '$(EDITION)' in $(OUT)/$(EDITION)/: $(words $(targets)) artefacts," \
+	  "$$rebuilt rendered now, $$((now - $(STARTED))) s on $(CORES) cores"
+	@$(PIPELINE) tools --notes
 
 ## slides: only the symposium deck (16:9 PDF and offline HTML) of each language
 slides: $(VENV)/.installed $(RULES) $(foreach l,$(langs),$(ARTEFACTS_$(EDITION)_$(l)_slides))
@@ -110,24 +143,47 @@ check: $(VENV)/.installed node_modules/.installed
 	  $(if $(LANGS),--langs $(subst $(space),$(comma),$(LANGS))) \
 	  --formats $(subst $(space),$(comma),$(strip $(formats)))
 
-## system-deps: install Chromium and, if missing, Java with apt-get (needs root: sudo make system-deps)
+## system-deps: install from Debian what `make check` and the best PDF output need (as root)
+# Chromium runs axe-core, Java runs EPUBCheck and the Nu checker, HarfBuzz-Subset lets
+# WeasyPrint subset fonts fast (without it, it falls back to fontTools).
+SYSTEM_PACKAGES = chromium libharfbuzz-subset0 $(if $(shell command -v java),,default-jre-headless) \
+                  $(if $(shell command -v npm),,npm)
 system-deps:
+	@[ "$$(id -u)" = 0 ] || { echo "error: installing Debian packages needs root: sudo make system-deps" >&2; exit 1; }
 	apt-get update
-	apt-get install -y chromium $(if $(shell command -v java),,default-jre-headless)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES)
 
-## test: run the whole test suite
+## test: the test suite without the end-to-end builds of the sample (a few minutes)
 test: $(VENV)/.installed node_modules/.installed
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+## test-all: every test, the end-to-end builds of the whole sample included (what CI runs)
+test-all: $(VENV)/.installed node_modules/.installed
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 # ---------------------------------------------------------------- benchmark
 # The peers `make bench` compares with (Sphinx, MyST, Typst), in the same environment.
-$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
-	$(VENV)/bin/python -m pip install --quiet -e '.[test,bench]'
+$(VENV)/.bench-installed: $(VENV)/.installed $(BENCH_LOCK)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  --require-hashes --no-deps -r $(BENCH_LOCK)
 	@touch $@
 
 ## bench: time builds (sample, corpora of 40-1,000 practices) against the raw tools and peers
 bench: $(VENV)/.bench-installed
 	@$(PIPELINE) bench --json $(OUT)/bench.json $(BENCH_ARGS)
+
+## lock: refresh requirements*.lock to the newest versions pyproject.toml allows (then test, commit)
+UV := uv==0.13.9
+lock:
+	@rm -rf $(OUT)/.lock-tools && $(PYTHON) -m venv $(OUT)/.lock-tools
+	@$(OUT)/.lock-tools/bin/python -m pip install --quiet --disable-pip-version-check "$(UV)"
+	echo "setuptools>=68" | $(OUT)/.lock-tools/bin/uv pip compile --quiet --universal \
+	  --python-version 3.11 --generate-hashes --upgrade pyproject.toml - \
+	  --extra test --extra check -o $(LOCK)
+	echo "setuptools>=68" | $(OUT)/.lock-tools/bin/uv pip compile --quiet --universal \
+	  --python-version 3.11 --generate-hashes pyproject.toml - \
+	  --extra test --extra check --extra bench --constraint $(LOCK) -o $(BENCH_LOCK)
+	@rm -rf $(OUT)/.lock-tools
 
 ## venv: only set up the virtual environment
 venv: $(VENV)/.installed
@@ -142,5 +198,6 @@ clean-venv: clean
 
 ## help: list the targets
 help:
-	@grep -E '^## ' $(MAKEFILE_LIST) | sed -E 's/^## /  make /; s/: /\t/'
+	@sed -nE 's/^## ([a-z-]+): (.*)/\1\t\2/p' $(MAKEFILE_LIST) | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "  Variables: LANGS=uk,pl FORMATS=pdf,epub,html,slides,sheets EDITION=brief SOURCES=dir OUT=dir"
+	@echo "             CHECKS=0 (make dist without the conformance gates; the release says so)"

@@ -227,6 +227,22 @@ def verify(folder):
 
 
 @main.command()
+@click.option("--notes", is_flag=True,
+              help="Print only what is missing, as one note per install command.")
+def tools(notes):
+    """The system tools beyond the Python packages: what each is for, whether it is
+    installed, and the command that installs it."""
+    from . import tools as tools_mod
+    if notes:
+        for line in tools_mod.notes():
+            click.echo(line, err=True)
+        return
+    for tool in tools_mod.system_tools():
+        state = "installed" if tool.found else f"missing: `{tool.install}`"
+        click.echo(f"{tool.name:<20} {state:<40} {tool.purpose}")
+
+
+@main.command()
 @_common
 def makefile(project):
     """Print make rules for every artefact of the book (used by the Makefile)."""

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import ROOT
+from conftest import OUR_FONT, ROOT, pdf_fonts
 
 pytestmark = pytest.mark.slow
 LANGS = ("en", "uk", "pl", "cs", "sk", "hu")
@@ -29,7 +29,7 @@ def built(tmp_path_factory):
     base = tmp_path_factory.mktemp("book")
     sources, out = base / "sources", base / "build"
     shutil.copytree(ROOT / "sources", sources)
-    done = make("-j2", "build", f"OUT={out}", f"SOURCES={sources}")
+    done = make("build", f"OUT={out}", f"SOURCES={sources}")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out, done, sources
 
@@ -60,15 +60,9 @@ def test_every_language_has_a_pdf_with_embedded_fonts_and_its_own_text(built, la
     root = reader.trailer["/Root"]
     assert root["/Lang"] == lang
     assert "/StructTreeRoot" in root, "the PDF is tagged"
-    fonts = set()
-    for page in reader.pages[:12]:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            descriptor = font.get("/DescendantFonts", [font])[0].get_object().get("/FontDescriptor")
-            fonts.add((str(font["/BaseFont"]), descriptor is not None and
-                       any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
-    assert fonts and all(embedded for _, embedded in fonts), fonts
-    assert all("Noto" in name for name, _ in fonts)
+    fonts = pdf_fonts(pdf)
+    assert fonts and all(fonts.values()), "every font is embedded"
+    assert all(OUR_FONT.fullmatch(name) for name in fonts), fonts
     text = pdf_text(pdf)
     assert title(lang) in text
     assert "\ufffd" not in text
@@ -134,7 +128,8 @@ def test_editing_one_translation_rebuilds_only_that_language(built):
 def test_build_prints_progress_and_a_summary(built):
     _, done, _ = built
     assert re.search(r"pdf\s+uk\s+.*\.pdf\s+\(\d", done.stderr + done.stdout)
-    assert "Built edition 'full' (30 artefacts)" in done.stdout
+    assert re.search(r"Built edition 'full' in \S+/full/: 30 artefacts, 30 rendered now, "
+                     r"\d+ s on \d+ cores", done.stdout), done.stdout[-500:]
 
 
 # ---------------------------------------------------------------- deck and sheets
@@ -177,9 +172,18 @@ def test_every_published_practice_has_a_one_page_sheet_with_a_working_qr_code(bu
     out = built[0]
     sources, records = published()
     folder = out / "full" / lang / "sheets"
-    for record in records:
+    everything = pypdfium2.PdfDocument(folder / f"{SLUG}-full-{lang}-sheets.pdf")
+    for number, record in enumerate(records):
         sheet = folder / f"{SLUG}-full-{lang}-{record['id']}.pdf"
-        assert len(PdfReader(sheet).pages) == 1, sheet.name
+        reader = PdfReader(sheet)
+        assert len(reader.pages) == 1, sheet.name
+        assert "/StructTreeRoot" in reader.trailer["/Root"], "each sheet is tagged"
+        fonts = pdf_fonts(sheet)
+        assert fonts and all(fonts.values()) and all(map(OUR_FONT.fullmatch, fonts)), fonts
+        assert sheet.stat().st_size < 200_000, "fonts are subsets, not whole font files"
+        # A sheet of its own looks exactly like its page among all the sheets.
+        alone = pypdfium2.PdfDocument(sheet)[0].render(scale=1).to_pil()
+        assert alone.tobytes() == everything[number].render(scale=1).to_pil().tobytes()
     record = records[0]
     page = pypdfium2.PdfDocument(folder / f"{SLUG}-full-{lang}-{record['id']}.pdf")[0]
     image = page.render(scale=3).to_pil()

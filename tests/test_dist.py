@@ -26,7 +26,7 @@ def two_releases(tmp_path_factory):
     results = []
     for n in (1, 2):
         out, dist = base / f"build{n}", base / f"dist{n}"
-        done = make("-j2", "dist", f"SOURCES={sources}", f"OUT={out}", f"DIST={dist}",
+        done = make("dist", f"SOURCES={sources}", f"OUT={out}", f"DIST={dist}",
                     "LANGS=uk", "CHECKS=0")
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         results.append(dist / "0.9.0")

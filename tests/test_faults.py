@@ -30,7 +30,6 @@ def pdf_is_whole(path: Path) -> bool:
         and len(PdfReader(path).pages) > 0
 
 
-@pytest.mark.slow
 def test_killing_a_pdf_render_never_leaves_a_truncated_pdf(mini_book, tmp_path):
     out = tmp_path / "out"
     run_cli("build", "--sources", mini_book, "--out", out, "--langs", "en", "--formats", "pdf",
@@ -148,7 +147,6 @@ markdownish = st.text(alphabet=st.sampled_from(list("ab #*_[]()!<>{}:@\\`~|-=.\n
                       max_size=300)
 
 
-@pytest.mark.slow
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=markdownish)

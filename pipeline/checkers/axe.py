@@ -13,7 +13,7 @@ from ..diagnostics import PipelineError, error
 from . import Findings, node_modules
 
 INSTALL_CHROMIUM = "run `sudo make system-deps` (installs the Debian package chromium)"
-INSTALL_PLAYWRIGHT = "run `make venv` (installs the `check` extra: pip install -e '.[test,check]')"
+INSTALL_PLAYWRIGHT = "run `make venv` (installs requirements.lock)"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 120_000

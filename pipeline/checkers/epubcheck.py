@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, PipelineError, error
 from . import Findings, java
 
 BATCH = Path(__file__).with_name("EpubCheckBatch.java")
-INSTALL = "run `make venv` (installs the `check` extra: pip install -e '.[test,check]')"
+INSTALL = "run `make venv` (installs requirements.lock)"
 MAJOR = "5"
 TIMEOUT = 900
 
