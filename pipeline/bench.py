@@ -39,6 +39,8 @@ GOAL_NOOP_S = 0.5
 GOAL_VALIDATE_S = 2.0      # validation of 1,000 records
 GOAL_RSS_MIB = 1536        # peak RSS of a 300-page PDF
 GOAL_RSS_PAGES = 300
+GOAL_SHEET_PAGE = 1.5       # a sheet page costs at most this many book pages
+PAGED = {"pdf": "book", "slides": "deck", "sheets": "sheets"}  # formats laid out in pages
 JOBS = 2
 EDITION = "full"
 
@@ -61,8 +63,8 @@ class Case:
 # search index) and the 40-practice one the PDF too; the sizes are comparable with each
 # other. Every language and format is in the sample; the 300-page PDF is rendered on its own.
 DEFAULT_PLAN = (
-    Case("sample", None, None, ("pdf", "epub", "html"), peers=("en", "uk"), incremental=True,
-         note="the sample paper: every language, PDF + EPUB + HTML"),
+    Case("sample", None, None, ("pdf", "epub", "html", "slides", "sheets"), peers=("en", "uk"),
+         incremental=True, note="the sample paper: every language and format"),
     Case("corpus-40", 40, ("en",), ("pdf", "html"), note="English PDF + HTML"),
     Case("corpus-200", 200, ("en",), ("html",), note="English HTML only"),
     Case("corpus-1000", 1000, ("en",), ("html",), note="English HTML only"),
@@ -236,6 +238,9 @@ class _Recorder:
         self.pandoc_s = 0.0
         self.weasyprint_s = 0.0
         self.other_s = 0.0  # other tools: pagefind
+        # WeasyPrint's share split: laying out (HTML, CSS, render) and each write_pdf.
+        self.layout_s = 0.0
+        self.writes_s: list[float] = []
         self.cpu_s = 0.0    # CPU time inside the tools (theirs, or their child processes')
         self._undo: list[tuple] = []
         self._group = 0
@@ -288,7 +293,7 @@ class _Recorder:
                     rec.cpu_s += _children_cpu() - cpu
             return run_many
 
-        def timed(real, keep=None):
+        def timed(real, keep=None, writing=False):
             def call(self_, *args, **kwargs):
                 if keep:
                     keep(self_, args, kwargs)
@@ -296,13 +301,22 @@ class _Recorder:
                 try:
                     result = real(self_, *args, **kwargs)
                 finally:
-                    rec.weasyprint_s += _now() - started
+                    spent = _now() - started
+                    rec.weasyprint_s += spent
+                    if writing:
+                        rec.writes_s.append(spent)
+                    else:
+                        rec.layout_s += spent
                     rec.cpu_s += time.process_time() - cpu
                 return result
             return call
 
+        # Recorded without the URL fetcher and the font configuration, which a replay
+        # makes anew (one font configuration per document, as `_weasyprint` does).
+        unrecorded = ("url_fetcher", "font_config")
+
         def keep_init(obj, args, kwargs):
-            obj._bench_args = (args, {k: v for k, v in kwargs.items() if k != "url_fetcher"})
+            obj._bench_args = (args, {k: v for k, v in kwargs.items() if k not in unrecorded})
 
         def render(real):
             inner = timed(real)
@@ -315,18 +329,37 @@ class _Recorder:
                 html_kwargs = dict(html_kwargs)
                 if isinstance(html_kwargs.get("string"), str):
                     html_kwargs["string"] = ("blob", rec._blob(html_kwargs["string"]))
-                options = {k: v for k, v in kwargs.items() if k != "stylesheets"}
-                document._bench_render = (html_args, html_kwargs, styles, args, options)
+                options = {k: v for k, v in kwargs.items()
+                           if k != "stylesheets" and k not in unrecorded}
+                document._bench_render = (html_args, html_kwargs, styles, args, options,
+                                          os.environ.get("FONTCONFIG_FILE"))
                 return document
             return call
 
         def write_pdf(real):
-            inner = timed(real)
+            inner = timed(real, writing=True)
 
             def call(self_, target=None, *args, **kwargs):
+                # A copy of some pages (`Document.copy`) is written from its original's
+                # layout: recorded as the original's page numbers, and whether it shares
+                # the original's fonts.
+                origin = getattr(self_, "_bench_origin", None)
+                pages = getattr(self_, "_bench_pages", None)
+                shared = origin is not None and self_.fonts is origin.fonts
                 rec.calls.append(("weasyprint", getattr(self_, "_bench_render", None),
-                                  str(target), args, kwargs))
+                                  str(target), args, kwargs, pages, shared))
                 return inner(self_, target, *args, **kwargs)
+            return call
+
+        def copy(real):
+            def call(self_, pages="all"):
+                document = real(self_, pages)
+                if hasattr(self_, "_bench_render"):
+                    number = {id(page): i for i, page in enumerate(self_.pages)}
+                    document._bench_render = self_._bench_render
+                    document._bench_origin = self_
+                    document._bench_pages = [number[id(page)] for page in document.pages]
+                return document
             return call
 
         from . import render as render_mod
@@ -349,6 +382,7 @@ class _Recorder:
         self._patch(weasyprint.CSS, "__init__", lambda real: timed(real, keep_init))
         self._patch(weasyprint.HTML, "render", render)
         self._patch(Document, "write_pdf", write_pdf)
+        self._patch(Document, "copy", copy)
         return self
 
     def __exit__(self, *exc):
@@ -361,6 +395,7 @@ def replay(calls_file: str) -> dict:
     import pickle
 
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     from . import pandoc as pandoc_mod
     with open(calls_file, "rb") as f:
@@ -375,6 +410,7 @@ def replay(calls_file: str) -> dict:
         else:
             pandoc_mod.run_many([(c[1], read(c[2])) for c in group], "replay")
 
+    laid_out: dict = {}  # id of a recorded render → its document
     started = _now()
     for _, group in itertools.groupby(enumerate(calls), key=lambda ic: (
             ic[1][0], ic[1][4] if ic[1][0] == "pandoc" else ic[0])):
@@ -387,16 +423,28 @@ def replay(calls_file: str) -> dict:
             _, folder, args, kwargs = call
             render_mod.search_index(Path(folder), *args, **kwargs)
         else:
-            _, recorded, target, args, kwargs = call
-            html_args, html_kwargs, styles, render_args, options = recorded
-            html_kwargs = dict(html_kwargs)
-            if isinstance(html_kwargs.get("string"), tuple):
-                html_kwargs["string"] = read(html_kwargs["string"][1])
-            sheets = [weasyprint.CSS(*a, **k) for a, k in styles if styles]
-            document = weasyprint.HTML(*html_args, **html_kwargs).render(
-                *render_args, stylesheets=sheets, **options)
-            document.write_pdf(target, *args, **kwargs)
-            Path(target).unlink(missing_ok=True)
+            _, recorded, target, args, kwargs, pages, shared = call
+            if id(recorded) not in laid_out:  # a layout written several times: once
+                html_args, html_kwargs, styles, render_args, options, fontconfig = recorded
+                html_kwargs = dict(html_kwargs)
+                if isinstance(html_kwargs.get("string"), tuple):
+                    html_kwargs["string"] = read(html_kwargs["string"][1])
+                if fontconfig:  # the book's fonts only, as in the recorded render
+                    os.environ["FONTCONFIG_FILE"] = fontconfig
+                fonts = FontConfiguration()
+                sheets = [weasyprint.CSS(*a, **k, font_config=fonts) for a, k in styles if styles]
+                laid_out[id(recorded)] = weasyprint.HTML(*html_args, **html_kwargs).render(
+                    *render_args, stylesheets=sheets, font_config=fonts, **options)
+            document = laid_out[id(recorded)]
+            if pages is not None:
+                part = document.copy([document.pages[i] for i in pages])
+                if shared:
+                    part.fonts = document.fonts
+                document = part
+            # Not to the recorded target: it may lie in a temporary folder gone since.
+            scratch = Path(calls_file).with_name("replayed.pdf")
+            document.write_pdf(scratch, *args, **kwargs)
+            scratch.unlink(missing_ok=True)
     return {"lang": lang, "format": fmt, "seconds": _now() - started}
 
 
@@ -426,6 +474,8 @@ def _render_job(job: dict) -> dict:
     return {"lang": job["lang"], "format": job["format"], "seconds": seconds, "cpu_s": cpu,
             "tools_s": tools, "pandoc_s": rec.pandoc_s, "weasyprint_s": rec.weasyprint_s,
             "pagefind_s": rec.other_s, "glue_s": seconds - tools, "tools_cpu_s": rec.cpu_s,
+            # What `weasyprint in.html out.pdf` would spend: the layout and one write.
+            "weasyprint_one_pdf_s": (rec.layout_s + rec.writes_s[0]) if rec.writes_s else None,
             "path": str(path), "calls": str(calls / "calls.pkl"), "tool_calls": len(rec.calls),
             "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "pandoc_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
@@ -483,14 +533,12 @@ def _fresh(kind: str, job: dict, root: Path) -> dict:
 def _pool_pass(calls: list[str], order: list[float]) -> tuple[float, list[dict]]:
     """The recorded tool calls of every artefact on two processes at a time, longest
     first: the wall time two cores need for the raw tools alone."""
-    import multiprocessing
-
+    from .parallel import pool as worker_pool
     ranked = [c for _, c in sorted(zip(order, calls), key=lambda p: -p[0])]
     # Each artefact in a process of its own, as a direct invocation would be: forked from
     # this one with the imports done, but without what an earlier render left in memory.
     _warm()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(JOBS, maxtasksperchild=1) as pool:
+    with worker_pool(JOBS, maxtasksperchild=1) as pool:
         started = _now()
         results = list(pool.imap(replay, ranked, chunksize=1))
         wall = _now() - started
@@ -631,10 +679,11 @@ class Bench:
         result.raw_cpu_s = sum(j["tools_cpu_s"] for j in result.raw_jobs)
         if result.our_cpu_s:
             result.cpu_ratio = result.our_cpu_s / result.raw_cpu_s
-        pages = [pdf_pages(Path(j["path"])) for j in result.raw_jobs if j["format"] == "pdf"]
-        for job, n in zip([j for j in result.raw_jobs if j["format"] == "pdf"], pages):
-            job["pages"] = n
-        result.pdf_pages = max((p for p in pages if p), default=None)
+        for job in result.raw_jobs:
+            if job["format"] in PAGED:
+                job["pages"] = pdf_pages(Path(job["path"]))
+        result.pdf_pages = max((j["pages"] for j in result.raw_jobs
+                                if j["format"] == "pdf" and j.get("pages")), default=None)
         say(f"[{case.name}]   {result.raw_seq_s:.1f} s")
 
         if case.build:
@@ -919,6 +968,7 @@ def goals(report: dict) -> list[dict]:
                                 f"{job['pages']} pages, {job['seconds']:.1f} s; its pandoc "
                                 f"child {job['pandoc_rss_mib']:.0f} MiB){note}",
                     "verdict": distance(at_goal, GOAL_RSS_MIB, " MiB", digits=0)})
+    out += page_costs(report)
     grow = growth(report)
     if grow:
         worst = max(grow["slope_ratio"].items(), key=lambda kv: kv[1] or 0)
@@ -961,6 +1011,43 @@ def goals(report: dict) -> list[dict]:
             elif "typst_error" in p:
                 out.append({"goal": f"{c['case']}/{lang}: our PDF vs pandoc → Typst (report)",
                             "measured": "Typst failed", "verdict": p["typst_error"][:200]})
+    return out
+
+
+def per_page(report: dict) -> dict:
+    """Seconds per page of each paged format (book, deck, sheets), summed over the
+    languages of each case: ours (`Project.render` of the artefact) and raw WeasyPrint
+    (its layout and one write of the whole document, as `weasyprint in.html out.pdf`)."""
+    out = {}
+    for c in report["cases"]:
+        for fmt, kind in PAGED.items():
+            jobs = [j for j in c["raw_jobs"] if j["format"] == fmt and j.get("pages")
+                    and j.get("weasyprint_one_pdf_s")]
+            if jobs:
+                pages = sum(j["pages"] for j in jobs)
+                out[f"{c['case']}/{kind}"] = {
+                    "case": c["case"], "kind": kind, "pages": pages,
+                    "ours_s": sum(j["seconds"] for j in jobs) / pages,
+                    "raw_s": sum(j["weasyprint_one_pdf_s"] for j in jobs) / pages}
+    return out
+
+
+def page_costs(report: dict) -> list[dict]:
+    rows = per_page(report)
+    out = []
+    for case in sorted({r["case"] for r in rows.values()}):
+        book, sheets = rows.get(f"{case}/book"), rows.get(f"{case}/sheets")
+        measured = "; ".join(f"{r['kind']} {r['ours_s']:.3f} s/page (raw WeasyPrint "
+                             f"{r['raw_s']:.3f}, {r['pages']} pages)"
+                             for r in rows.values() if r["case"] == case)
+        if book and sheets:
+            ratio = sheets["ours_s"] / book["ours_s"]
+            out.append({"goal": f"{case}: a sheet page costs ≤ {GOAL_SHEET_PAGE} × a book page",
+                        "measured": f"{measured}; sheet/book ×{ratio:.2f}",
+                        "verdict": distance(ratio, GOAL_SHEET_PAGE)})
+        else:
+            out.append({"goal": f"{case}: seconds per page (report)", "measured": measured,
+                        "verdict": "reported"})
     return out
 
 
@@ -1058,6 +1145,15 @@ def table(report: dict) -> str:
                          f"{_fmt(j.get('pagefind_s') or None)} | {j['glue_s']:.2f} | "
                          f"{_fmt(j.get('pages'))} | {j['rss_mib']:.0f} | "
                          f"{j['pandoc_rss_mib']:.0f} |")
+    pages = per_page(report)
+    if pages:
+        lines += ["", "Seconds per page of the paged formats (all languages of a case): ours "
+                      "(`Project.render`) and raw WeasyPrint (layout and one write):", "",
+                  "| case | format | pages | ours s/page | raw WeasyPrint s/page | ours/raw |",
+                  "|---|---|---|---|---|---|"]
+        for r in pages.values():
+            lines.append(f"| {r['case']} | {r['kind']} | {r['pages']} | {r['ours_s']:.3f} | "
+                         f"{r['raw_s']:.3f} | {r['ours_s'] / r['raw_s']:.2f} |")
     grow = growth(report)
     if grow:
         lines += ["", "Growth with the number of practices (same languages, HTML): seconds, "

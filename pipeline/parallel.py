@@ -32,7 +32,14 @@ def jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _worker_init() -> None:
+def pool(processes: int, **options):
+    """A pool of forked workers that end quietly: on Ctrl-C, on SIGTERM and when the pool
+    is shut down, whatever signal handlers the parent had installed."""
+    return multiprocessing.get_context("fork").Pool(processes, initializer=quiet_worker,
+                                                    **options)
+
+
+def quiet_worker() -> None:
     # Ctrl-C reaches the whole process group; the parent alone handles it and stops the
     # workers, so they neither print tracebacks nor race it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -54,7 +61,7 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return [fn(item) for item in items]
     _task = fn
     try:
-        with multiprocessing.get_context("fork").Pool(n, initializer=_worker_init) as pool:
-            return pool.map(_call, items, chunksize=-(-len(items) // (n * 4)))
+        with pool(n) as workers:
+            return workers.map(_call, items, chunksize=-(-len(items) // (n * 4)))
     finally:
         _task = None
