@@ -214,13 +214,13 @@ class Project:
     def make_rules(self) -> str:
         """Rules for every language × format of every edition, with their inputs."""
         # Only book.yaml is read: the rules name files, whatever they hold.
-        doc, problems = load_yaml(self.sources / "book.yaml")
+        # A book.yaml that cannot be read gives rules without artefacts: the validation
+        # they still run reports its problems, once, like any other source's.
+        doc, _ = load_yaml(self.sources / "book.yaml")
         book = doc.data if doc is not None and isinstance(doc.data, dict) else {}
-        if not isinstance(book.get("languages"), list) or not isinstance(book.get("editions"), dict):
-            raise PipelineError(problems + [
-                error(self.sources / "book.yaml", "no-languages",
-                      "book.yaml declares no languages or editions",
-                      hint="run `make validate` for details")])
+        if not (isinstance(book.get("languages"), list) and isinstance(book.get("editions"), dict)
+                and all(isinstance(x, str) for x in [*book["languages"], *book["editions"]])):
+            book = {**book, "languages": [], "editions": {}, "release": {}}
         slug, src = book.get("slug", "book"), self.sources
         shared = sorted(str(p) for p in (
             [src / "book.yaml"] + list((src / "practices").glob("*.yaml"))
@@ -262,7 +262,7 @@ class Project:
                                  f"{' '.join(code)} $(wildcard {self.templates}/fonts/*)")
                     lines.append(f"\t@$(PIPELINE) render --lang {lang} --edition {edition} "
                                  f"--format {fmt}")
-        editions, langs = self.release_plan(book)
+        editions, langs = self.release_plan(book) if book["editions"] else ([], [])
         lines.append(f"RELEASE_EDITIONS := {' '.join(editions)}")
         lines.append(f"RELEASE_LANGS := {' '.join(langs)}")
         return "\n".join(lines) + "\n"

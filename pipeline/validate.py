@@ -59,9 +59,12 @@ def _validator(schema: dict) -> _Validator:
 def validate(sources: BookSources) -> list[Diagnostic]:
     """Every problem in every file of the book."""
     problems: list[Diagnostic] = []
-    book = sources.book_data
-    source_lang = book.get("source_language") if isinstance(book.get("source_language"), str) \
-        else "en"
+    # book.yaml unreadable: what depends on it (languages, workshops) is not checked, so
+    # that one syntax error is one message, not a cascade.
+    book = sources.book_data if sources.book is not None else None
+    settings = book or {}
+    source_lang = settings.get("source_language") \
+        if isinstance(settings.get("source_language"), str) else "en"
     try:
         covered = fonts.coverage(sources.templates)  # read once, before the workers fork
     except PipelineError as exc:
@@ -106,14 +109,14 @@ def validate(sources: BookSources) -> list[Diagnostic]:
     known = set(ids) | sources.unreadable
     for chapter in sources.chapters.values():
         problems += _check_chapter(chapter, book, known, published | sources.unreadable,
-                                   sources.root)
+                                   sources.root, sources.unreadable)
         if covered:
             problems += [replace(d, line=d.line + chapter.body_line - 1) for d in
                          fonts.check_text(chapter.body, chapter.path, chapter.lang,
                                           sources.templates)]
     problems += _check_strings(sources)
     for lang, doc in sources.strings.items():
-        if lang in (book.get("languages") or ()):
+        if lang in (settings.get("languages") or ()):
             problems += characters(doc, lang)
     for lang, doc in sources.glossaries.items():
         problems += _check_glossary(doc, lang, book)
@@ -150,7 +153,7 @@ def _check_glossary(doc: YamlDocument, lang: str, book: dict) -> list[Diagnostic
     if not isinstance(doc.data, list):
         return [doc.error((), "not-a-list", "a glossary is a list of `- term: … use: …` entries")]
     out = []
-    if lang not in (book.get("languages") or []):
+    if book is not None and lang not in (book.get("languages") or []):
         out.append(warning(doc.path, "unknown-language",
                            f"`{lang}` is not one of the book's languages; the glossary is not used"))
     for i, entry in enumerate(doc.data):
@@ -352,7 +355,7 @@ def _check_practice(doc: YamlDocument, book: dict, root: Path) -> list[Diagnosti
         if isinstance(country, str) and not pid.startswith(country + "-"):
             out.append(doc.error(("id",), "id-country",
                                  f"id `{pid}` does not start with the country `{country}`"))
-    langs = book.get("languages") or []
+    langs = (book or {}).get("languages") or []
     if isinstance(r.get("lang"), str) and langs and r["lang"] not in langs:
         out.append(doc.error(("lang",), "unknown-language",
                              f"`{r['lang']}` is not one of the book's languages",
@@ -377,8 +380,9 @@ def _check_practice(doc: YamlDocument, book: dict, root: Path) -> list[Diagnosti
     provenance = r.get("provenance")
     if isinstance(provenance, dict):
         out += _check_dates(doc, ("provenance",), provenance)
-        workshops = {w.get("id") for w in book.get("workshops") or [] if isinstance(w, dict)}
-        if provenance.get("method") == "workshop":
+        workshops = {w.get("id") for w in (book or {}).get("workshops") or []
+                     if isinstance(w, dict)}
+        if provenance.get("method") == "workshop" and book is not None:
             ws = provenance.get("workshop")
             if ws is None:
                 out.append(doc.error(("provenance", "workshop"), "missing-field",
@@ -579,10 +583,20 @@ def citations(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def _citable_like(key: str, citable: set) -> str | None:
+    """The published id a mistyped citation most likely means: the same id in other
+    letter case first, else the closest spelling."""
+    by_upper = {pid.upper(): pid for pid in citable}
+    if key.upper() in by_upper:
+        return by_upper[key.upper()]
+    close = difflib.get_close_matches(key.upper(), sorted(by_upper), n=1)
+    return by_upper[close[0]] if close else None
+
+
 def _check_chapter(chapter: Chapter, book: dict, ids: set, published: set,
-                   root: Path) -> list[Diagnostic]:
+                   root: Path, unreadable: frozenset = frozenset()) -> list[Diagnostic]:
     out = []
-    langs = book.get("languages") or []
+    langs = (book or {}).get("languages") or []
     if langs and chapter.lang not in langs:
         out.append(warning(chapter.path, "unknown-language",
                            f"`{chapter.lang}` is not one of the book's languages; "
@@ -593,12 +607,12 @@ def _check_chapter(chapter: Chapter, book: dict, ids: set, published: set,
         line = chapter.body_line + text.count("\n", 0, offset)
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         if key not in ids:
-            close = difflib.get_close_matches(key, sorted(ids), n=1)
+            close = _citable_like(key, published - set(unreadable))
             out.append(error(chapter.path, "unknown-practice",
                              f"citation `@{key}` names no practice record",
                              line=line, column=column,
-                             hint=f"did you mean `@{close[0]}`?" if close else
-                             "cite a record id such as `[@PL-001]`"))
+                             hint=f"did you mean `@{close}`?" if close else
+                             "cite a published record's id such as `[@PL-001]`"))
         elif key not in published:
             out.append(error(chapter.path, "unpublished-practice",
                              f"citation `@{key}` names a record that is not published",
@@ -612,7 +626,7 @@ def _check_chapter(chapter: Chapter, book: dict, ids: set, published: set,
 def _check_translation(doc: YamlDocument, lang: str, unit: str, book: dict, ids: set,
                        sources: BookSources) -> list[Diagnostic]:
     out = []
-    langs = book.get("languages") or []
+    langs = (book or {}).get("languages") or []
     if langs and lang not in langs:
         out.append(warning(doc.path, "unknown-language",
                            f"`{lang}` is not one of the book's languages; the file is not used"))

@@ -144,14 +144,35 @@ def load_yaml(path: Path, text: str | None = None) -> tuple[YamlDocument | None,
         if "nesting depth" in str(exc.problem):  # PyYAML ≥ 6.0.4 stops deep nesting itself
             return None, [error(path, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels",
                                 line=line, column=column)]
-        message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
-        return None, [error(path, "yaml-syntax", f"YAML syntax: {message}", line=line,
-                            column=column, hint="check indentation, colons and quotes")]
+        return None, [_syntax_error(path, exc, line, column)]
     except yaml.YAMLError as exc:
         return None, [error(path, "yaml-syntax", f"YAML syntax: {exc}")]
     except RecursionError:
         return None, [error(path, "too-deep", f"nesting is deeper than {MAX_DEPTH} levels")]
     return YamlDocument(path, data, positions, builder.blocks if node is not None else {}), []
+
+
+def _syntax_error(path: Path, exc: yaml.MarkedYAMLError, line: int, column: int) -> Diagnostic:
+    """A YAML syntax error where it can be fixed: an unclosed bracket, brace or quote is
+    reported where it opens (the parser notices it only lines later, which the message
+    says); anything else where it was noticed, with where its construct began."""
+    problem = exc.problem or "invalid YAML"
+    start = exc.context_mark
+    if start is None or (start.line + 1, start.column + 1) == (line, column):
+        return error(path, "yaml-syntax", f"YAML syntax: {problem}", line=line, column=column,
+                     hint="check indentation, colons and quotes")
+    opened = (start.line + 1, start.column + 1)
+    construct = re.sub(r"^while (parsing|scanning) (an? )?", "", exc.context or "construct")
+    closer = {"flow sequence": "`]`", "flow mapping": "`}`"}.get(construct, "the quote")
+    if any(word in construct for word in ("flow", "quoted")):
+        return error(path, "yaml-syntax",
+                     f"YAML syntax: the {construct} opened here is not closed: {problem} "
+                     f"(noticed at line {line}, column {column})",
+                     line=opened[0], column=opened[1], hint=f"close it with {closer}")
+    return error(path, "yaml-syntax",
+                 f"YAML syntax: {problem} (in the {construct} that starts at line "
+                 f"{opened[0]}, column {opened[1]})", line=line, column=column,
+                 hint="check indentation, colons and quotes")
 
 
 class _Builder:

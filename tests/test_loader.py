@@ -86,7 +86,17 @@ def test_file_over_one_mebibyte_is_refused_unread(tmp_path):
 
 def test_syntax_error_names_line_and_column(tmp_path):
     _, problems = load(tmp_path, "a: 1\nb: [1, 2\nc: 3\n")
-    assert problems[0].code == "yaml-syntax" and problems[0].line == 3
+    assert problems[0].code == "yaml-syntax" and (problems[0].line, problems[0].column) == (2, 4)
+
+
+def test_an_unclosed_bracket_is_reported_where_it_opens_and_where_it_was_noticed(tmp_path):
+    _, problems = load(tmp_path, "a: 1\nb: [1, 2\n\nc: 3\nd: 4\n")
+    [problem] = problems
+    assert (problem.line, problem.column) == (2, 4)
+    assert "flow sequence opened here is not closed" in problem.message
+    assert "noticed at line 4" in problem.message and "`]`" in problem.hint
+    _, problems = load(tmp_path, 'a: "open\nb: 2\n')
+    assert problems[0].line == 1 and "quoted scalar" in problems[0].message
 
 
 def test_several_documents_are_refused(tmp_path):

@@ -86,6 +86,20 @@ def test_citation_of_an_unknown_or_unpublished_practice_is_an_error(mini_book):
     assert [p.code for p in problems_of(mini_book)] == ["unpublished-practice"]
 
 
+def test_a_mistyped_citation_suggests_only_a_citable_id(mini_book):
+    shutil.copy(FIXTURES / "records" / "valid.yaml", mini_book / "practices" / "CZ-905.yaml")
+    draft = mini_book / "practices" / "CZ-905.yaml"
+    draft.write_text(draft.read_text().replace("id: CZ-900", "id: CZ-905")
+                     .replace("status: published", "status: draft"))
+    chapter = mini_book / "chapters" / "en" / "intro.md"
+    chapter.write_text("# Intro {#intro}\n\nSee [@CZ-906] and [@cz-905] and [@cz-900].\n")
+    hints = {p.message.split("`")[1]: p.hint for p in problems_of(mini_book)
+             if p.code == "unknown-practice"}
+    assert hints["@CZ-906"] == "did you mean `@CZ-900`?"  # not the unpublished CZ-905
+    assert hints["@cz-900"] == "did you mean `@CZ-900`?"  # the same id in capitals first
+    assert hints["@cz-905"] == "did you mean `@CZ-900`?"
+
+
 def test_chapter_links_and_images_must_point_at_files_inside_the_book(mini_book):
     (mini_book / "images").mkdir()
     (mini_book / "images" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
