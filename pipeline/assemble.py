@@ -152,6 +152,11 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
         "edition": strings(f"book.editions.{name}") if name in ("full", "brief") else name,
         "notice": localized_book["notice"].text if localized_book.get("notice") else "",
         "page-prefix": strings("book.page", page="").strip(),
+        # Citations (`[@PL-001]`) link to a profile only where this edition has it.
+        "practice-ids": sorted(d.data["id"] for d in sources.practices
+                               if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)),
+        "profiled-practices": [r["id"] for r in records] if "practices" in config["chapters"]
+        else [],
         "toc-title": strings("book.contents"),
         "strings": {k: strings(f"book.{k}") for k in
                     ("contents", "imprint", "editors", "publisher", "funder", "licence",

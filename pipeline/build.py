@@ -178,9 +178,14 @@ class Project:
         return list(editions), list(langs)
 
     def dist(self, dist_root: Path, langs=None, editions=None, gate_only=False,
-             gates=True) -> Path | None:
+             gates=True, progress=lambda line: None) -> Path | None:
         """Refuse when a release language has a missing or stale text; otherwise lay out
-        dist/<version>/ from the built artefacts."""
+        dist/<version>/ from the built artefacts. Each edition's HTML is released as one
+        site of its released languages (rendered anew, so that its language switcher
+        offers exactly those). With `gates`, every conformance gate runs on every
+        edition first, all findings are reported together, and any error refuses the
+        release; without, the release says that it was not checked."""
+        from . import check as check_mod
         from . import dist as dist_mod
         sources = self.checked_sources()
         editions, langs = self.release_plan(sources.book_data, langs, editions)
@@ -197,13 +202,50 @@ class Project:
         if gate_only:
             return None
         book = sources.book_data
+        slug = book["slug"]
         os.environ["SOURCE_DATE_EPOCH"] = render_mod.source_date_epoch(book["date"])
+        missing = [error(self.artefact(slug, e, lang, fmt), "not-built", "artefact is missing",
+                         hint=f"run `make build EDITION={e} LANGS={','.join(langs)}`")
+                   for e in editions for lang in langs for fmt in FORMATS
+                   if not self.artefact(slug, e, lang, fmt).exists()]
+        if missing:
+            raise PipelineError(missing)
+        sites = {e: self.out / ".release" / f"{slug}-{book['version']}-{e}-html" for e in editions}
+        for edition, site in sites.items():
+            render_mod.render_edition_site([(lang, self.work_dir(edition, lang)) for lang in langs],
+                                           site, self.templates)
+        results: dict[str, dict[str, str]] = {}
+        if gates:
+            problems = []
+            for edition in editions:
+                report = check_mod.run_gates(
+                    self.out, edition, langs, slug,
+                    check_mod.sample_sentences_from_build(self.out, edition, langs),
+                    templates=self.templates, site=sites[edition])
+                problems += report.diagnostics
+                for gate in report.gates:
+                    progress(f"{edition}: {gate.summary()}")
+                    results.setdefault(edition, {})[gate.name] = \
+                        "passed" if gate.ran and not gate.errors else "failed"
+            if has_errors(problems):
+                raise PipelineError(problems + [error(
+                    dist_root / book["version"], "release-refused",
+                    "the release was not written: the gates above found errors",
+                    hint="fix them, or try the layout with `make dist CHECKS=0` "
+                         "(such a release says it is unchecked)")])
         percent = {lang: self._completeness(sources, lang) for lang in langs}
-        artefacts = [dist_mod.Artefact(edition, lang, fmt,
-                                       self.artefact(book["slug"], edition, lang, fmt),
-                                       percent[lang])
-                     for edition in editions for lang in langs for fmt in FORMATS]
-        return dist_mod.release(sources, artefacts, dist_root, gates)
+        artefacts = []
+        for edition in editions:
+            for fmt in FORMATS:
+                if fmt == "html":
+                    artefacts.append(dist_mod.Artefact(edition, tuple(langs), fmt, sites[edition],
+                                                       min(percent.values())))
+                    continue
+                artefacts += [dist_mod.Artefact(edition, (lang,), fmt,
+                                                self.artefact(slug, edition, lang, fmt),
+                                                percent[lang]) for lang in langs]
+        return dist_mod.release(sources, artefacts, dist_root,
+                                results if gates else None)
 
     @staticmethod
     def _completeness(sources: BookSources, lang: str) -> float:

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import yaml
 
-from .checkers import Findings, axe, epubcheck, nu, pdf
+from .checkers import Findings, axe, epubcheck, links, nu, pdf
 from .diagnostics import Diagnostic, PipelineError, error
 
-GATES = ("epubcheck", "nu", "axe", "pdf")
+GATES = ("epubcheck", "nu", "axe", "pdf", "links")
 FORMATS = ("pdf", "epub", "html", "slides", "sheets")  # the formats the gates check
 FORMAT_OF_GATE = {"epubcheck": ("epub",), "nu": ("html", "slides"), "axe": ("html",),
-                  "pdf": ("pdf", "slides", "sheets")}
+                  "pdf": ("pdf", "slides", "sheets"), "links": ("html", "slides")}
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,18 @@ class Artefacts:
     html_pages: list[Path]  # pages checked by the Nu checker: every .html file
     axe_pages: list[Path]   # pages checked by axe-core
     missing: list[Diagnostic]
+    # Pages whose links must lead somewhere, each group inside the folder it is
+    # published as (an edition's languages side by side, or one deck).
+    linked: list[tuple[list[Path], Path]] = field(default_factory=list)
 
 
 def find_artefacts(out: Path, edition: str, langs: list[str], slug: str,
-                   formats: tuple[str, ...] = FORMATS) -> Artefacts:
+                   formats: tuple[str, ...] = FORMATS, site: Path | None = None) -> Artefacts:
+    """The built files of an edition. `site`: the edition's HTML as released (languages
+    side by side under a root page) instead of the build's sites."""
     epubs, pdfs, html_pages, axe_pages, missing = [], [], [], [], []
+    linked: list[tuple[list[Path], Path]] = []
+    site_pages: list[Path] = []
     titles = book_titles(out, edition, langs)
     hint = f"run `make build EDITION={edition} LANGS={','.join(langs)}` first"
     for lang in langs:
@@ -78,7 +85,7 @@ def find_artefacts(out: Path, edition: str, langs: list[str], slug: str,
                                  f"edition `{edition}`", hint=hint))
             continue
         wanted = {fmt: folder / f"{slug}-{edition}-{lang}.{fmt}" for fmt in ("pdf", "epub")}
-        wanted["html"] = folder / "html" / "index.html"
+        wanted["html"] = (site / lang if site else folder) / "html" / "index.html"
         for fmt in ("slides", "sheets"):
             wanted[fmt] = folder / fmt / f"{slug}-{edition}-{lang}-{fmt}.pdf"
         for fmt in (f for f in formats if f in wanted):  # other formats have no gate yet
@@ -92,34 +99,53 @@ def find_artefacts(out: Path, edition: str, langs: list[str], slug: str,
                 # Sheets carry the book's title, not its subtitle.
                 pdfs.append((lang, wanted[fmt], titles.get(lang) if fmt == "sheets" else None))
         if "slides" in formats and wanted["slides"].is_file():
-            html_pages.append(wanted["slides"].parent / "index.html")
+            deck = wanted["slides"].parent
+            html_pages.append(deck / "index.html")
+            linked.append(([deck / "index.html"], deck))
         if "html" in formats and wanted["html"].is_file():
-            site = wanted["html"].parent
-            html_pages.extend(sorted(site.glob("*.html")))
+            pages = sorted(wanted["html"].parent.glob("*.html"))
+            html_pages.extend(pages)
+            site_pages.extend(pages)
             # The home page, a chapter and a practice profile.
-            chapters = [p for p in sorted(site.glob("*.html"))
-                        if p.name not in ("index.html", "all.html")
+            chapters = [p for p in pages if p.name not in ("index.html", "all.html")
                         and not p.name.startswith("practice-")]
-            axe_pages += [wanted["html"], *chapters[:1], *sorted(site.glob("practice-*.html"))[:1]]
-    return Artefacts(epubs, pdfs, html_pages, axe_pages, missing)
+            axe_pages += [wanted["html"], *chapters[:1],
+                          *[p for p in pages if p.name.startswith("practice-")][:1]]
+    if site_pages:
+        if site is not None and (site / "index.html").is_file():
+            site_pages.append(site / "index.html")
+            html_pages.append(site / "index.html")
+            axe_pages.append(site / "index.html")
+        linked.append((site_pages, site or out / edition))
+    return Artefacts(epubs, pdfs, html_pages, axe_pages, missing, linked)
 
 
 def run_gates(out: Path, edition: str, langs: list[str], slug: str,
               sample_sentences: dict[str, str] | None, *, templates: Path = Path("templates"),
-              formats: tuple[str, ...] = FORMATS,
+              formats: tuple[str, ...] = FORMATS, site: Path | None = None,
               axe_pages: list[Path] | None = None, parallel: bool = True) -> CheckReport:
     """Run every gate whose format is asked for, in two lanes side by side unless
     `parallel` is false; each result carries its own wall-clock time. `axe_pages` replaces
     the pages axe-core opens (default: each language's index.html; pass a landing page, a
     chapter and a practice profile once the site has several pages)."""
-    found = find_artefacts(out, edition, langs, slug, formats)
+    found = find_artefacts(out, edition, langs, slug, formats, site)
     pages = found.axe_pages if axe_pages is None else list(axe_pages)
+
+    def link_check() -> Findings:
+        findings = Findings()
+        for group, root in found.linked:
+            part = links.check(group, root)
+            findings.diagnostics += part.diagnostics
+            findings.errors += part.errors
+        return findings
+
     jobs = {
         "epubcheck": (len(found.epubs), lambda: epubcheck.check(found.epubs)),
         "nu": (len(found.html_pages), lambda: nu.check(found.html_pages)),
         "axe": (len(pages), lambda: axe.check(pages)),
         "pdf": (len(found.pdfs),
                 lambda: pdf.check(found.pdfs, templates, sample_sentences)),
+        "links": (sum(len(group) for group, _ in found.linked), link_check),
     }
     names = [name for name in GATES if set(FORMAT_OF_GATE[name]) & set(formats)]
 
@@ -132,10 +158,11 @@ def run_gates(out: Path, edition: str, langs: list[str], slug: str,
                           tuple(findings.diagnostics))
 
     if parallel and len(names) > 1:
-        # Two lanes for two cores: the PDF checks are Python (pypdf) and hold one core;
+        # Two lanes for two cores: the PDF and link checks are Python and hold one core;
         # the other gates mostly wait for Java and Chromium, one after the other.
         # Four gates at once were slower than this (Java's JIT and Chromium competing).
-        lanes = [[n for n in names if n == "pdf"], [n for n in names if n != "pdf"]]
+        python = ("pdf", "links")
+        lanes = [[n for n in names if n in python], [n for n in names if n not in python]]
         with ThreadPoolExecutor(max_workers=2) as pool:
             lane_results = list(pool.map(lambda lane: [timed(n) for n in lane], lanes))
         by_name = {r.name: r for results in lane_results for r in results}

@@ -196,16 +196,22 @@ def check(project, edition, langs, formats, fmt):
               show_default=True, envvar="DIST", help="Where releases go (<dist>/<version>/).")
 @click.option("--langs", help="Comma-separated languages (default: the book's release list).")
 @click.option("--editions", help="Comma-separated editions (default: the book's release list).")
-@click.option("--gate-only", is_flag=True, help="Only check that a release may happen.")
+@click.option("--gate-only", is_flag=True,
+              help="Only check that every release language is complete.")
 @click.option("--no-checks", is_flag=True,
-              help="Skip the HTML checks of the landing pages (for tests of the layout).")
+              help="Release without running the conformance gates (to try the layout); the "
+                   "manifest, the landing page and `pipeline verify` then say it is unchecked.")
 @_common
 def dist(project, dist_root, langs, editions, gate_only, no_checks):
-    """Lay out a release from built artefacts: versioned names, zipped HTML sites,
-    SHA256SUMS, manifest.json and a landing page. Refuses, listing every field, while a
-    release language has missing or stale translations."""
+    """Lay out a release from built artefacts: versioned names, each edition's HTML as one
+    site of its released languages (zip), SHA256SUMS, manifest.json and a landing page.
+
+    Refuses, listing every field, while a release language has missing or stale
+    translations. Then runs every conformance gate (`pipeline check`) on every edition,
+    reports all findings at once and refuses on any error; the manifest records which
+    gates each file passed."""
     target = project.dist(dist_root, _split(langs), _split(editions), gate_only,
-                          gates=not no_checks)
+                          gates=not no_checks, progress=lambda line: click.echo(line, err=True))
     if target is None:
         click.echo("release gate passed: every release language is complete", err=True)
     else:
@@ -218,11 +224,17 @@ def dist(project, dist_root, langs, editions, gate_only, no_checks):
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 def verify(folder):
     """Check a received release against its SHA256SUMS and manifest.json."""
+    from .dist import unchecked
     from .dist import verify as verify_release
     problems = verify_release(folder)
     _print_problems(problems)
     click.echo(f"{folder}: " + ("everything matches its checksum" if not problems
                                 else f"{len(problems)} problem(s)"), err=True)
+    skipped = unchecked(folder)
+    if skipped:
+        click.echo(f"{folder}: warning: this release was NOT checked: {len(skipped)} of its "
+                   "files never passed the conformance gates (EPUBCheck, Nu, axe-core, PDF, "
+                   "links); it was made with `make dist CHECKS=0`, for review only", err=True)
     sys.exit(EXIT_ERRORS if problems else EXIT_OK)
 
 
@@ -315,10 +327,12 @@ def done(project, lang, targets):
 
     TARGETS are `PL-001.summary`, `PL-001` (all its fields), `book.title` or
     `chapter:introduction`."""
-    marked = project.mark_done(lang, list(targets))
-    for line in marked:
+    outcomes = project.mark_done(lang, list(targets))
+    for _, line in outcomes:
         click.echo(line)
-    click.echo(f"{len(marked)} field(s) marked current in `{lang}`", err=True)
+    marked = sum(done for done, _ in outcomes)
+    click.echo(f"{marked} field(s) marked current in `{lang}`, "
+               f"{len(outcomes) - marked} left as they were", err=True)
     return EXIT_OK
 
 

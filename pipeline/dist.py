@@ -33,17 +33,23 @@ MANIFEST, SUMS = "manifest.json", "SHA256SUMS"
 @dataclass(frozen=True)
 class Artefact:
     edition: str
-    lang: str
+    langs: tuple[str, ...]  # its language, or the languages of an edition's HTML site
     format: str
-    source: Path          # what `build` produced (a file, or the HTML site folder)
-    completeness: float   # percentage of the language's translatable fields that are current
+    source: Path          # what `build` produced (a file, or a site's folder)
+    completeness: float   # percentage of translatable fields that are current (the lowest)
+
+
+# The gates (`pipeline check`) that each released file passed.
+GATES_OF = {"pdf": ("pdf",), "epub": ("epubcheck",), "html": ("nu", "axe", "links"),
+            "slides": ("pdf",), "slides-html": ("nu", "links"), "sheets": ("pdf",)}
+NOT_RUN = "not run"
 
 
 def release_files(slug: str, version: str, a: Artefact) -> list[tuple[str, str, Path]]:
     """(format, file name, what to copy or zip) of one built artefact in a release."""
-    base = f"{slug}-{version}-{a.edition}-{a.lang}"
-    if a.format == "html":
-        return [("html", f"{base}-html.zip", a.source.parent)]
+    if a.format == "html":  # the edition's site, all its languages: one zip
+        return [("html", f"{slug}-{version}-{a.edition}-html.zip", a.source)]
+    base = f"{slug}-{version}-{a.edition}-{a.langs[0]}"
     if a.format == "slides":
         return [("slides", f"{base}-slides.pdf", a.source),
                 ("slides-html", f"{base}-slides-html.zip", a.source.parent)]
@@ -100,7 +106,10 @@ def check_landing_pages(folder: Path) -> list[Diagnostic]:
 
 
 def release(sources: BookSources, artefacts: list[Artefact], dist_root: Path,
-            gates: bool = True) -> Path:
+            gates: dict[str, dict[str, str]] | None) -> Path:
+    """Lay out dist/<version>/. `gates` holds, per edition, each gate's result; None
+    means the release was made without its gates, which the manifest, the landing page
+    and `verify` then say."""
     book = sources.book_data
     slug, version = book["slug"], book["version"]
     missing = [a.source for a in artefacts if not a.source.exists()]
@@ -119,29 +128,36 @@ def release(sources: BookSources, artefacts: list[Artefact], dist_root: Path,
                     zip_site(what, tmp / name)
                 else:
                     shutil.copyfile(what, tmp / name)
+                language = {"language": a.langs[0]} if len(a.langs) == 1 else \
+                    {"language": "mul", "languages": list(a.langs)}
                 entries.append({"file": name, "size": (tmp / name).stat().st_size,
-                                "sha256": sha256(tmp / name), "language": a.lang,
+                                "sha256": sha256(tmp / name), **language,
                                 "edition": a.edition, "format": fmt,
                                 "translation_completeness": round(a.completeness, 1),
+                                "checks": {gate: (gates or {}).get(a.edition, {}).get(gate, NOT_RUN)
+                                           for gate in GATES_OF[fmt]},
                                 "build_date": build_date, **commit})
-        languages = sorted({a.lang for a in artefacts},
-                           key=lambda l: book["languages"].index(l))
+        languages = [lang for lang in book["languages"]
+                     if any(lang in a.langs for a in artefacts)]
         for lang in languages:
             page = "index.html" if lang == languages[0] else f"index-{lang}.html"
-            write_atomic(tmp / page, landing_page(sources, lang, languages, entries))
+            write_atomic(tmp / page, landing_page(sources, lang, languages, entries,
+                                                  checked=gates is not None))
         manifest = {"title": book["title"], "slug": slug, "version": version,
-                    "build_date": build_date, **commit, "artefacts": entries}
+                    "build_date": build_date, **commit, "checked": gates is not None,
+                    "artefacts": entries}
         write_atomic(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         files = sorted(p for p in tmp.iterdir() if p.is_file() and p.name != SUMS)
         write_atomic(tmp / SUMS, "".join(f"{sha256(p)}  {p.name}\n" for p in files))
-        if gates:
+        if gates is not None:
             problems = check_landing_pages(tmp)
             if problems:
                 raise PipelineError(problems)
     return target
 
 
-def landing_page(sources: BookSources, lang: str, languages: list[str], entries: list[dict]) -> str:
+def landing_page(sources: BookSources, lang: str, languages: list[str], entries: list[dict],
+                 checked: bool = True) -> str:
     from .merge import localize_book
 
     strings = i18n.Strings(sources, lang)
@@ -151,8 +167,9 @@ def landing_page(sources: BookSources, lang: str, languages: list[str], entries:
                              trim_blocks=True, lstrip_blocks=True)
     size = lambda n: i18n.format_size(n, lang)  # noqa: E731
     editions = list(dict.fromkeys(e["edition"] for e in entries))
+    order = {language: i for i, language in enumerate(languages)} | {"mul": len(languages)}
     groups = [(edition, sorted((e for e in entries if e["edition"] == edition),
-                               key=lambda e: (languages.index(e["language"]),
+                               key=lambda e: (order[e["language"]],
                                               FORMAT_ORDER.index(e["format"]))))
               for edition in editions]
     css = (sources.templates / "css" / "landing.css").read_text(encoding="utf-8")
@@ -161,7 +178,7 @@ def landing_page(sources: BookSources, lang: str, languages: list[str], entries:
         languages=[{"lang": l, "name": i18n.language_name(l), "current": l == lang,
                     "href": "index.html" if l == languages[0] else f"index-{l}.html"}
                    for l in languages],
-        language_name=i18n.language_name, css=css,
+        language_name=i18n.language_name, css=css, checked=checked,
         date=i18n.format_partial_date(sources.book_data["date"], lang))
 
 
@@ -207,3 +224,14 @@ def verify(folder: Path) -> list[Diagnostic]:
     elif MANIFEST not in listed:
         out.append(error(manifest_path, "missing", "manifest.json is not listed in SHA256SUMS"))
     return out
+
+
+def unchecked(folder: Path) -> list[str]:
+    """The files of a release that did not pass its conformance gates (all of them when
+    the release was made with `CHECKS=0`), read from its manifest."""
+    try:
+        manifest = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+        return [e["file"] for e in manifest["artefacts"]
+                if any(result != "passed" for result in (e.get("checks") or {NOT_RUN: 0}).values())]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []

@@ -69,10 +69,12 @@ def _assets(target: Path, templates: Path, css: str, work: Path, folders=("chart
             shutil.copytree(work / folder, target / folder)
 
 
-def render_html(work: Path, out_dir: Path, templates: Path) -> Path:
+def render_html(work: Path, out_dir: Path, templates: Path,
+                languages: list[str] | None = None) -> Path:
     """The HTML edition of one language as a self-contained site: a home page, a page per
     chapter and per practice profile, the whole paper on one page (all.html), assets and
-    a client-side search index (pagefind)."""
+    a client-side search index (pagefind). The language switcher offers `languages`
+    (default: every language of the book), each site beside the others."""
     import jinja2
     from markupsafe import Markup
 
@@ -80,6 +82,9 @@ def render_html(work: Path, out_dir: Path, templates: Path) -> Path:
 
     fonts.named_files(templates)
     meta = read_meta(work)
+    if languages is not None:
+        meta["other-languages"] = [other for other in meta["other-languages"]
+                                   if other["lang"] in languages]
     parts = _write_html(read_ast(work, templates), templates / "pandoc" / "site-parts.html",
                         work / "book.md")
     toc, _, body = parts.partition("<!--BODY-->")
@@ -103,6 +108,29 @@ def render_html(work: Path, out_dir: Path, templates: Path) -> Path:
         (tmp / "assets" / "web.css").rename(tmp / "assets" / "book.css")
         search_index(tmp)
     return out_dir / "index.html"
+
+
+def render_edition_site(works: list[tuple[str, Path]], target: Path, templates: Path) -> Path:
+    """An edition's HTML in several languages as one site to put on a web server: each
+    language's site in `<lang>/html/`, offering exactly these languages, and a root
+    `index.html` that sends a reader to their language."""
+    import jinja2
+
+    langs = [lang for lang, _ in works]
+    with atomic_dir(target) as tmp:
+        for lang, work in works:
+            render_html(work, tmp / lang / "html", templates, languages=langs)
+        languages = []
+        for lang, work in works:
+            meta = read_meta(work)
+            name = next(o["name"] for o in meta["other-languages"] if o["lang"] == lang)
+            languages.append({"lang": lang, "title": meta["title"], "name": name})
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
+                                 undefined=jinja2.StrictUndefined)
+        (tmp / "index.html").write_text(
+            env.get_template("site/languages.html.j2").render(languages=languages),
+            encoding="utf-8")
+    return target / "index.html"
 
 
 def search_index(folder: Path) -> None:

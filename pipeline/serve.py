@@ -1,8 +1,10 @@
 """Live preview for editors and translators: `make serve`.
 
-Serves the HTML edition on localhost, watches the sources and templates, rebuilds only
-the HTML of the language a change concerns (every language when a shared file changes),
-and reloads the browser. A build error does not stop the server: the page shows it.
+Serves the HTML edition on localhost at once, builds a language's HTML the first time one
+of its pages is asked for, and, on every change of the sources or templates, rebuilds the
+languages the change concerns that someone is looking at (the others when they are next
+asked for), then reloads the browser. A build error does not stop the server: the page
+shows it.
 """
 
 from __future__ import annotations
@@ -26,17 +28,43 @@ RELOAD_SCRIPT = b"""<script>
 
 
 class PreviewState:
-    """What the server shows: the last build's error (or none), and who is listening."""
+    """What the server shows: the last build's error (or none), who is listening, and
+    which languages need building before their pages are served. `build(langs)` builds
+    the given languages' HTML (None: the pages on disk are served as they are)."""
 
-    def __init__(self):
+    def __init__(self, build=None, languages=()):
         self.error = ""
         self.listeners: list[queue.Queue] = []
         self.lock = threading.Lock()
+        self.build = build
+        self.languages = list(languages)
+        self.stale = set(languages)  # to build before their next page is served
+        self.viewed: set[str] = set()  # rebuilt as soon as a change concerns them
+        self.building = threading.Lock()
 
     def notify(self):
         with self.lock:
             for listener in self.listeners:
                 listener.put("reload")
+
+    def ensure(self, lang: str) -> None:
+        """Build `lang` first if it is stale (a request waits for it)."""
+        self.viewed.add(lang)
+        with self.building:
+            if self.build and lang in self.stale:
+                self.stale.discard(lang)
+                self.build([lang])
+
+    def changed(self, langs: list[str]) -> None:
+        """Sources changed: rebuild what is being looked at, then reload the pages."""
+        with self.building:
+            self.stale.update(langs)
+            now = [lang for lang in langs if lang in self.viewed]
+            if self.build and now:
+                self.stale.difference_update(now)
+                self.build(now)
+        if langs:
+            self.notify()
 
 
 def affected_languages(changed: list[Path], sources: Path, languages: list[str],
@@ -58,20 +86,18 @@ def affected_languages(changed: list[Path], sources: Path, languages: list[str],
     return [lang for lang in languages if lang in out]
 
 
-def rebuild(project, edition: str | None, langs: list[str], state: PreviewState, log) -> None:
+def rebuild(project, edition: str, langs: list[str], state: PreviewState, log) -> None:
     started = time.monotonic()
     try:
         sources = project.checked_sources()
-        name = edition or sources.book_data["default_edition"]
         for lang in langs:
-            project.assemble(sources, lang, name)
-            project.render(lang, name, "html")
+            project.assemble(sources, lang, edition)
+            project.render(lang, edition, "html")
         state.error = ""
-        log(f"rebuilt {', '.join(langs)} in {time.monotonic() - started:.1f} s")
+        log(f"built {', '.join(langs)} in {time.monotonic() - started:.1f} s")
     except PipelineError as exc:
         state.error = "\n".join(d.format() for d in exc.diagnostics)
         log(f"build failed:\n{state.error}")
-    state.notify()
 
 
 def make_handler(root: Path, state: PreviewState):
@@ -85,15 +111,26 @@ def make_handler(root: Path, state: PreviewState):
         def do_GET(self):
             if self.path == "/__events":
                 return self._events()
-            path = Path(self.translate_path(urlparse(self.path).path))
+            url = urlparse(self.path).path
+            if url == "/" and state.languages:
+                self.send_response(302)
+                self.send_header("Location", f"/{state.languages[0]}/html/index.html")
+                self.end_headers()
+                return None
+            lang = url.strip("/").split("/", 1)[0]
+            if lang in state.languages:
+                state.ensure(lang)
+            path = Path(self.translate_path(url))
             if path.is_dir():
                 path = path / "index.html"
             if path.suffix == ".html" and path.is_file():
                 return self._html(path)
+            if path.suffix == ".html" and state.error:
+                return self._html(None)
             return super().do_GET()
 
-        def _html(self, path: Path):
-            page = path.read_bytes()
+        def _html(self, path: Path | None):
+            page = path.read_bytes() if path else b"<!DOCTYPE html><html><body></body></html>"
             banner = b""
             if state.error:
                 banner = (b'<pre role="alert" style="position:fixed;inset:auto 0 0 0;z-index:99;'
@@ -138,26 +175,23 @@ def serve(project, edition: str | None, host: str, port: int, log) -> None:
 
     from .load import load_sources
 
-    state = PreviewState()
     loaded, _ = load_sources(project.sources, project.templates)
     book = loaded.book_data
     languages = list(book.get("languages") or [])
     name = edition or book.get("default_edition", "full")
-    rebuild(project, name, languages, state, log)
-    root = project.out / name
-    server = http.server.ThreadingHTTPServer((host, port), make_handler(root, state))
+    state = PreviewState(lambda langs: rebuild(project, name, langs, state, log), languages)
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(project.out / name, state))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     first = languages[0] if languages else "en"
-    log(f"preview at http://{host}:{port}/{first}/html/index.html — Ctrl-C stops it")
+    log(f"preview at http://{host}:{port}/{first}/html/index.html — each language is built "
+        "when first opened; Ctrl-C stops it")
     try:
         for changes in watchfiles.watch(project.sources, project.templates,
                                         watch_filter=lambda _, p: not any(
                                             part.startswith(".") for part in Path(p).parts)):
             changed = [Path(p) for _, p in changes]
-            langs = affected_languages(changed, project.sources, languages,
-                                       book.get("source_language", "en"))
-            if langs:
-                rebuild(project, name, langs, state, log)
+            state.changed(affected_languages(changed, project.sources, languages,
+                                             book.get("source_language", "en")))
     finally:
         server.shutdown()

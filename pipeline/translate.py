@@ -228,13 +228,14 @@ def _indent(text: str, prefix: str) -> str:
 
 # ---------------------------------------------------------------------- marking updated
 
-def mark_done(sources: BookSources, lang: str, targets: list[str]) -> list[str]:
-    """Record that the named fields now translate the current source text.
+def mark_done(sources: BookSources, lang: str, targets: list[str]) -> list[tuple[bool, str]]:
+    """Record that the named fields now translate the current source text; for every
+    field, whether it was marked and, when not, why.
 
     A target is `PL-001.summary`, `PL-001` (every field of the record), `book.title`,
     or `chapter:introduction`."""
     units = source_fields(sources)
-    done, problems = [], []
+    outcomes, problems = [], []
     for target in targets:
         unit, _, name = target.partition(".") if not target.startswith("chapter:") \
             else (target, "", "")
@@ -248,42 +249,58 @@ def mark_done(sources: BookSources, lang: str, targets: list[str]) -> list[str]:
             problems.append(f"{target}: `{name}` is not a translatable field of {unit}")
             continue
         if unit.startswith("chapter:"):
-            done += _mark_chapter(sources, lang, unit.split(":", 1)[1], fields[""])
+            outcomes += _mark_chapter(sources, lang, unit.split(":", 1)[1], fields[""])
         else:
-            done += _mark_fields(sources, lang, unit, {n: fields[n] for n in names})
+            outcomes += _mark_fields(sources, lang, unit, {n: fields[n] for n in names})
     if problems:
         raise PipelineError([error("translate done", "unknown-target", p) for p in problems])
-    return done
+    return outcomes
 
 
-def _mark_fields(sources: BookSources, lang: str, unit: str, fields: dict) -> list[str]:
+SCAFFOLD_FIRST = "no translation yet: run `pipeline translate scaffold --lang {lang}` first"
+STILL_UNTRANSLATED = "not marked: still `untranslated: true`; translate the text, then delete that line"
+ALREADY_CURRENT = "not marked: already follows the current source"
+
+
+def _mark_fields(sources: BookSources, lang: str, unit: str,
+                 fields: dict) -> list[tuple[bool, str]]:
     doc = sources.translations.get((lang, unit))
     if doc is None or not isinstance(doc.data, dict):
-        return []
+        return [(False, f"{unit}.{name}: {SCAFFOLD_FIRST.format(lang=lang)}") for name in fields]
     entries = {k: dict(v) if isinstance(v, dict) else v for k, v in doc.data.items()}
-    marked = []
+    outcomes = []
     for name, text in fields.items():
         entry = entries.get(name)
-        if not isinstance(entry, dict) or entry.get("untranslated") \
-                or entry.get("source") == source_hash(text):
-            continue
-        entry["source"] = source_hash(text)
-        entries[name] = {"source": entry.pop("source"), **entry}
-        marked.append(f"{doc.path}: {name} now follows the current source")
-    if marked:
+        where = f"{doc.path}: {name}"
+        if not isinstance(entry, dict):
+            outcomes.append((False, f"{where}: {SCAFFOLD_FIRST.format(lang=lang)}"))
+        elif entry.get("untranslated"):
+            outcomes.append((False, f"{where}: {STILL_UNTRANSLATED}"))
+        elif entry.get("source") == source_hash(text):
+            outcomes.append((False, f"{where}: {ALREADY_CURRENT}"))
+        else:
+            entry["source"] = source_hash(text)
+            entries[name] = {"source": entry.pop("source"), **entry}
+            outcomes.append((True, f"{where}: now follows the current source"))
+    if any(marked for marked, _ in outcomes):
         remember(sources, unit, fields)
         what = "Book metadata" if unit == "book" else f"Practice {unit}"
         write_atomic(doc.path, dump_translation(entries, what, lang))
-    return marked
+    return outcomes
 
 
-def _mark_chapter(sources: BookSources, lang: str, name: str, body: str) -> list[str]:
+def _mark_chapter(sources: BookSources, lang: str, name: str,
+                  body: str) -> list[tuple[bool, str]]:
     chapter = sources.chapters.get((lang, name))
-    if chapter is None or chapter.untranslated or chapter.source == source_hash(body):
-        return []
+    if chapter is None:
+        return [(False, f"chapter:{name}: {SCAFFOLD_FIRST.format(lang=lang)}")]
+    if chapter.untranslated:
+        return [(False, f"{chapter.path}: {STILL_UNTRANSLATED}")]
+    if chapter.source == source_hash(body):
+        return [(False, f"{chapter.path}: {ALREADY_CURRENT}")]
     remember(sources, f"chapter:{name}", {"": body})
     write_atomic(chapter.path, f"---\nsource: {source_hash(body)}\n---\n{chapter.body}")
-    return [f"{chapter.path}: now follows the current source"]
+    return [(True, f"{chapter.path}: now follows the current source")]
 
 
 # ---------------------------------------------------------------------- glossary

@@ -68,6 +68,16 @@ def run_cli(*args, cwd: Path | None = None, check: bool = False) -> subprocess.C
     return done
 
 
+def make(*args) -> subprocess.CompletedProcess:
+    """`make …` in the project as a user types it: not as a sub-make of the `make test`
+    that may be running the tests (no inherited jobserver or flags)."""
+    import os
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    return subprocess.run(["make", *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=1800, env=env)
+
+
 def tool_available() -> bool:
     """Whether the system checkers (Java, Chromium, the npm packages) are installed."""
     import shutil as _shutil

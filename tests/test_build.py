@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -12,15 +11,13 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import OUR_FONT, ROOT, pdf_fonts
+from conftest import OUR_FONT, ROOT, make, pdf_fonts
 
 pytestmark = pytest.mark.slow
 LANGS = ("en", "uk", "pl", "cs", "sk", "hu")
 SLUG = "partners-in-advocacy"
 
 
-def make(*args, cwd=ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", *args], cwd=cwd, capture_output=True, text=True, timeout=1800)
 
 
 @pytest.fixture(scope="module")

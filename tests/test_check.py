@@ -110,8 +110,9 @@ def test_json_report_lists_each_gate_and_every_problem(built, tmp_path):
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     gates = {g["name"]: g for g in report["gates"]}
-    assert set(gates) == {"epubcheck", "nu", "axe"}
+    assert set(gates) == {"epubcheck", "nu", "axe", "links"}
     assert gates["epubcheck"]["files"] == 2 and gates["epubcheck"]["errors"] == 0
+    assert gates["links"]["ran"] and gates["links"]["errors"] == 0
     assert gates["nu"]["errors"] >= 1
     problem = next(p for p in report["problems"] if p["code"] == "nu-error")
     assert problem["file"].endswith("en/html/index.html") and problem["line"] > 0
@@ -296,3 +297,25 @@ def run_cli_env(env: dict, *args):
     cmd = [sys.executable, "-m", "pipeline", *map(str, args)]
     return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=900,
                           env={**os.environ, **env})
+
+
+# ------------------------------------------------------------------ links
+
+def test_a_link_that_leads_nowhere_is_an_error_with_its_line(built, tmp_path):
+    from pipeline.checkers import links
+    out = copy_out(built, tmp_path)
+    page = artefact(out, "uk", "html")
+    text = page.read_text("utf-8")
+    page.write_text(text.replace("</main>", '<p><a href="gone.html">x</a> '
+                                 '<a href="index.html#nowhere">y</a> '
+                                 '<a href="../../../../outside.html">z</a> '
+                                 '<a href="https://example.org/">w</a></p></main>', 1),
+                    encoding="utf-8")
+    line = page.read_text("utf-8")[:page.read_text("utf-8").index("gone.html")].count("\n") + 1
+    findings = links.check(sorted(page.parent.glob("*.html")), out / EDITION)
+    messages = [(d.line, d.message) for d in findings.diagnostics]
+    assert messages == [(line, "link `gone.html` leads nowhere: no such file"),
+                        (line, "link `index.html#nowhere` leads nowhere: no element `#nowhere` "
+                               "in index.html"),
+                        (line, "link `../../../../outside.html` leads out of the published "
+                               "folder")], messages

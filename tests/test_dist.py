@@ -1,20 +1,16 @@
-"""Releases: reproducible bytes, verification, and refusal while translations are missing."""
+"""Releases: reproducible bytes, verification, refusal while translations are missing,
+gates recorded per file, and an HTML site per edition that works where it is unpacked."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
-import subprocess
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, make, run_cli
 
-pytestmark = pytest.mark.slow
-
-
-def make(*args):
-    return subprocess.run(["make", *args], cwd=ROOT, capture_output=True, text=True, timeout=1800)
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +29,7 @@ def two_releases(tmp_path_factory):
     return results, sources
 
 
+@pytest.mark.slow
 def test_two_builds_give_identical_checksums_for_every_artefact(two_releases):
     (first, second), _ = two_releases
     sums = (first / "SHA256SUMS").read_text()
@@ -45,6 +42,7 @@ def test_two_builds_give_identical_checksums_for_every_artefact(two_releases):
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
 
 
+@pytest.mark.slow
 def test_manifest_lists_every_artefact_with_its_facts(two_releases):
     (first, _), _ = two_releases
     manifest = json.loads((first / "manifest.json").read_text(encoding="utf-8"))
@@ -61,6 +59,7 @@ def test_manifest_lists_every_artefact_with_its_facts(two_releases):
     assert all(e["file"] in landing for e in entries)
 
 
+@pytest.mark.slow
 def test_verify_catches_a_flipped_byte_a_missing_and_an_extra_file(two_releases, tmp_path):
     (first, _), _ = two_releases
     copy = tmp_path / "received"
@@ -81,6 +80,7 @@ def test_verify_catches_a_flipped_byte_a_missing_and_an_extra_file(two_releases,
     assert "notes.txt: error: not listed in SHA256SUMS" in done.stderr
 
 
+@pytest.mark.slow
 def test_release_is_refused_while_a_translation_is_stale(two_releases, tmp_path):
     _, sources = two_releases
     record = sources / "practices" / "SK-001.yaml"
@@ -94,6 +94,7 @@ def test_release_is_refused_while_a_translation_is_stale(two_releases, tmp_path)
     assert not (tmp_path / "d").exists()
 
 
+@pytest.mark.slow
 def test_landing_pages_pass_the_html_checks(two_releases):
     from pipeline.dist import check_landing_pages
     (first, _), _ = two_releases
@@ -101,3 +102,118 @@ def test_landing_pages_pass_the_html_checks(two_releases):
     if not tool_available():
         pytest.skip("Java, Chromium or the npm checkers are missing: run `sudo make system-deps`")
     assert [d.format() for d in check_landing_pages(first)] == []
+
+
+# ------------------------------------------------------------------ a small release
+
+MINI_RELEASE = """
+  brief:
+    fallback: block
+    chapters: [intro]
+release:
+  editions: [full, brief]
+  languages: [en, uk]
+"""
+
+
+@pytest.fixture(scope="module")
+def mini_release(tmp_path_factory):
+    """The mini book with a brief edition and a complete Ukrainian translation, built by
+    `make dist CHECKS=0`: every edition in English and Ukrainian."""
+    from conftest import FIXTURES, MINI_BOOK
+    base = tmp_path_factory.mktemp("mini-release")
+    sources = base / "sources"
+    (sources / "practices").mkdir(parents=True)
+    (sources / "chapters" / "en").mkdir(parents=True)
+    (sources / "book.yaml").write_text(MINI_BOOK + MINI_RELEASE, encoding="utf-8")
+    shutil.copy(FIXTURES / "records" / "valid.yaml", sources / "practices" / "CZ-900.yaml")
+    (sources / "chapters" / "en" / "intro.md").write_text(
+        "# Introduction {#intro}\n\nAs the Brno practice shows [@CZ-900], it works.\n",
+        encoding="utf-8")
+    run_cli("translate", "scaffold", "--lang", "uk", "--sources", sources, check=True)
+    for path in [*(sources / "translations" / "uk").glob("*.yaml"),
+                 *(sources / "chapters" / "uk").glob("*.md")]:  # "translated" as it is
+        path.write_text(re.sub(r"(?m)^\s*untranslated: true\n", "",
+                               path.read_text(encoding="utf-8")), encoding="utf-8")
+    out, dist = base / "build", base / "dist"
+    done = make("dist", f"SOURCES={sources}", f"OUT={out}", f"DIST={dist}", "CHECKS=0")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return sources, out, dist / "1.0.0", done
+
+
+def site_of(release, edition: str, tmp_path):
+    """An edition's HTML site, unpacked as a distributor would."""
+    import zipfile
+    with zipfile.ZipFile(release / f"mini-book-1.0.0-{edition}-html.zip") as z:
+        z.extractall(tmp_path)
+    [root] = tmp_path.iterdir()
+    return root
+
+
+@pytest.mark.parametrize("edition", ["full", "brief"])
+def test_an_editions_site_works_where_it_is_unpacked(mini_release, tmp_path, edition):
+    from pipeline.checkers import links
+    root = site_of(mini_release[2], edition, tmp_path)
+    assert root.name == f"mini-book-1.0.0-{edition}-html"
+    assert sorted(p.name for p in root.iterdir()) == ["en", "index.html", "uk"]
+    home = (root / "index.html").read_text(encoding="utf-8")
+    assert 'href="en/html/index.html"' in home and 'href="uk/html/index.html"' in home
+    pages = sorted(root.rglob("*.html"))
+    for page in pages:
+        if page.parent.name == "html":  # the switcher offers exactly the released languages
+            offered = set(re.findall(r'class="language-switcher".*?</nav>',
+                                     page.read_text(encoding="utf-8"), re.S)[0]
+                          .split('hreflang="')[1:])
+            assert {o.split('"')[0] for o in offered} == {"en", "uk"}, page
+    found = links.check(pages, root)
+    assert [d.format() for d in found.diagnostics] == []
+
+
+def test_a_release_made_without_its_gates_says_so_everywhere(mini_release):
+    _, _, release, done = mini_release
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["checked"] is False
+    assert all(set(e["checks"].values()) == {"not run"} for e in manifest["artefacts"])
+    for page in ("index.html", "index-uk.html"):
+        assert 'class="unchecked"' in (release / page).read_text(encoding="utf-8")
+    verified = run_cli("verify", release)
+    assert verified.returncode == 0
+    assert "this release was NOT checked" in verified.stderr
+
+
+def test_make_dist_prints_no_make_chatter(mini_release, tmp_path):
+    sources, out, _, first = mini_release
+    again = make("dist", f"SOURCES={sources}", f"OUT={out}", f"DIST={tmp_path}", "CHECKS=0")
+    assert again.returncode == 0, again.stderr
+    for output in (first, again):
+        assert "is up to date" not in output.stdout + output.stderr
+        assert "make[" not in output.stdout + output.stderr
+    assert not re.search(r"^\s+(pdf|epub|html)\s", again.stderr, re.M), "nothing was rebuilt"
+
+
+@pytest.mark.slow
+def test_a_gated_release_records_each_gate_and_reports_every_edition(mini_release, tmp_path):
+    from conftest import tool_available
+    if not tool_available():
+        pytest.skip("Java, Chromium or the npm checkers are missing: run `sudo make system-deps`")
+    sources, out, _, _ = mini_release
+    done = make("dist", f"SOURCES={sources}", f"OUT={out}", f"DIST={tmp_path / 'ok'}")
+    assert done.returncode == 0, done.stderr[-3000:]
+    manifest = json.loads((tmp_path / "ok" / "1.0.0" / "manifest.json").read_text("utf-8"))
+    assert manifest["checked"] is True
+    gates = {e["format"]: e["checks"] for e in manifest["artefacts"]}
+    assert gates["epub"] == {"epubcheck": "passed"}
+    assert gates["html"] == {"nu": "passed", "axe": "passed", "links": "passed"}
+    assert gates["pdf"] == gates["sheets"] == gates["slides"] == {"pdf": "passed"}
+    assert 'class="unchecked"' not in (tmp_path / "ok" / "1.0.0" / "index.html").read_text("utf-8")
+
+    # Both editions' EPUBs broken: one run reports both, and nothing is released.
+    for edition in ("full", "brief"):
+        epub = out / edition / "en" / f"mini-book-{edition}-en.epub"
+        epub.write_bytes(epub.read_bytes()[:2000])
+    broken = make("dist", f"SOURCES={sources}", f"OUT={out}", f"DIST={tmp_path / 'no'}")
+    assert broken.returncode != 0
+    for edition in ("full", "brief"):
+        assert f"mini-book-{edition}-en.epub" in broken.stderr
+    assert "release-refused" in broken.stderr
+    assert not (tmp_path / "no").exists()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import make
 
 
-def make(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 @pytest.mark.parametrize("variable, value, message", [

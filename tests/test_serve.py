@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import http.server
 import threading
+import urllib.error
 import urllib.request
-from pathlib import Path
 
 from pipeline.serve import PreviewState, affected_languages, make_handler
 
@@ -46,3 +46,43 @@ def test_pages_get_live_reload_and_show_the_last_build_error(tmp_path):
         assert "PL-001.yaml:3:1: error: title: &lt;b&gt;bad&lt;/b&gt;" in body
     finally:
         server.shutdown()
+
+
+def test_the_preview_answers_at_once_and_builds_a_language_when_first_asked(mini_book, tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "out"
+    server = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port),
+                               "--sources", mini_book, "--out", out], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "preview at" in server.stderr.readline()
+        assert not (out / "full").exists(), "nothing is built before it is asked for"
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(f"http://127.0.0.1:{port}/", timeout=5)
+            raise AssertionError("the root should redirect")
+        except urllib.error.HTTPError as redirect:
+            assert redirect.code == 302 and redirect.headers["Location"] == "/en/html/index.html"
+        started = time.monotonic()
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/uk/html/intro.html",
+                                      timeout=120).read().decode("utf-8")
+        assert "EventSource" in page and 'lang="uk"' in page
+        assert (out / "full" / "uk" / "html" / "intro.html").exists()
+        assert not (out / "full" / "en").exists(), "only the language asked for is built"
+        assert time.monotonic() - started < 120
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

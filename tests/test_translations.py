@@ -88,6 +88,18 @@ def test_stale_field_shows_old_and_new_source_text(mini_book):
     assert set(status(mini_book).values()) == {"current"}
 
 
+def test_translate_done_says_for_each_field_why_it_did_nothing(mini_book):
+    run_cli("translate", "scaffold", "--lang", "uk", "--sources", mini_book, check=True)
+    done = run_cli("translate", "done", "--lang", "uk", "CZ-900.title", "--sources", mini_book,
+                   check=True)
+    assert "CZ-900.yaml: title: not marked: still `untranslated: true`" in done.stdout
+    assert "0 field(s) marked current in `uk`, 1 left as they were" in done.stderr
+    translate_all(mini_book)
+    done = run_cli("translate", "done", "--lang", "uk", "CZ-900.title", "--sources", mini_book,
+                   check=True)
+    assert "CZ-900.yaml: title: not marked: already follows the current source" in done.stdout
+
+
 @pytest.mark.parametrize("policy", ["allow", "mark", "block"])
 def test_each_fallback_policy(mini_book, tmp_path, policy):
     book = mini_book / "book.yaml"
