@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import rubric
-from .vocabulary import COUNTRIES, VOCABULARIES
+from .contract import NOT_STATED, Contract
 
 
 @dataclass(frozen=True)
@@ -26,43 +25,57 @@ class Analysis:
     outcome_counts: dict[str, dict[str, int]]  # country -> outcome level -> count
     stakeholders: dict[str, dict[str, list[tuple[str, list[str]]]]] = field(default_factory=dict)
     total: int = 0
+    outcome_levels: tuple[str, ...] = ()       # the contract's, and `not_stated` if counted
 
 
-def analyse(records: list[dict]) -> Analysis:
-    countries = tuple(c for c in COUNTRIES if any(r["country"] == c for r in records))
+def outcome_level(record: dict) -> str:
+    """A record's advocacy outcome level, or `not_stated`."""
+    advocacy = record.get("advocacy")
+    return advocacy["outcome_level"] if isinstance(advocacy, dict) else NOT_STATED
+
+
+def analyse(records: list[dict], contract: Contract) -> Analysis:
+    vocabularies, labels_order = contract.vocabularies, contract.rubric.label_codes
+    countries = tuple(c for c in contract.countries if any(r["country"] == c for r in records))
     per_country = {c: sum(r["country"] == c for r in records) for c in countries}
     labels = {c: Counter() for c in countries}
     for r in records:
-        labels[r["country"]][rubric.assess(r["assessment"]["scores"]).label] += 1
-    labels = {c: {label: labels[c][label] for label in rubric.LABELS} for c in countries}
-    label_totals = {label: sum(labels[c][label] for c in countries) for label in rubric.LABELS}
+        labels[r["country"]][contract.rubric.assess(r["assessment"]["scores"]).label] += 1
+    labels = {c: {label: labels[c][label] for label in labels_order} for c in countries}
+    label_totals = {label: sum(labels[c][label] for c in countries) for label in labels_order}
 
     theme_matrix = {t: {c: sum(r["country"] == c and t in r["themes"] for r in records)
                         for c in countries}
-                    for t in VOCABULARIES["theme"] if any(t in r["themes"] for r in records)}
+                    for t in vocabularies["theme"] if any(t in r["themes"] for r in records)}
     primary_themes = {t: [r["id"] for r in records if r["themes"][0] == t]
-                      for t in VOCABULARIES["theme"] if any(r["themes"][0] == t for r in records)}
+                      for t in vocabularies["theme"] if any(r["themes"][0] == t for r in records)}
 
-    def shares(values_of, vocabulary: str) -> dict[str, dict[str, float]]:
+    def shares(values_of, codes) -> dict[str, dict[str, float]]:
         out = {}
         for c in countries:
             in_country = [r for r in records if r["country"] == c]
             out[c] = {v: sum(v in values_of(r) for r in in_country) / len(in_country)
-                      for v in VOCABULARIES[vocabulary]}
+                      for v in codes}
         return out
 
-    forms = shares(lambda r: r["partnership"]["forms"], "partnership_form")
-    outcomes = shares(lambda r: [r["advocacy"]["outcome_level"]], "outcome_level")
-    outcome_counts = {c: {v: sum(r["country"] == c and r["advocacy"]["outcome_level"] == v
-                                 for r in records) for v in VOCABULARIES["outcome_level"]}
+    # A level the sources do not state is counted apart, after the contract's levels.
+    levels = vocabularies["outcome_level"] + (
+        (NOT_STATED,) if any(outcome_level(r) == NOT_STATED for r in records) else ())
+    forms = shares(lambda r: r["partnership"]["forms"], vocabularies["partnership_form"])
+    outcomes = shares(lambda r: [outcome_level(r)], levels)
+    outcome_counts = {c: {v: sum(r["country"] == c and outcome_level(r) == v for r in records)
+                          for v in levels}
                       for c in countries}
     return Analysis(countries, per_country, labels, label_totals, theme_matrix,
                     primary_themes, forms, outcomes, outcome_counts,
-                    stakeholders(records, countries), len(records))
+                    stakeholders(records, countries, contract), len(records), levels)
 
 
-def stakeholders(records: list[dict], countries) -> dict:
-    """Per country: who leads, who funds, who is targeted, each with the practices."""
+def stakeholders(records: list[dict], countries, contract: Contract) -> dict:
+    """Per country: who leads, who funds, who is targeted (by the actor roles the
+    contract's stakeholder map names, with the funding and advocacy targets of the
+    records), each with the practices."""
+    roles_of = contract.stakeholders
     out = {}
     for c in countries:
         roles: dict[str, dict[str, list[str]]] = {"leads": {}, "funds": {}, "targets": {}}
@@ -76,15 +89,15 @@ def stakeholders(records: list[dict], countries) -> dict:
             if r["country"] != c:
                 continue
             for actor in r["actors"]:
-                if actor["role"] == "lead":
-                    add("leads", actor["name"], r["id"])
-                elif actor["role"] == "funder":
-                    add("funds", actor["name"], r["id"])
-                elif actor["role"] == "advocacy_target":
-                    add("targets", actor["name"], r["id"])
-            for funding in r.get("resources", {}).get("funding", []):
+                for role in roles:
+                    if actor["role"] in roles_of.get(role, ()):
+                        add(role, actor["name"], r["id"])
+                        break
+            resources = r.get("resources")
+            for funding in resources.get("funding", []) if isinstance(resources, dict) else []:
                 add("funds", funding, r["id"])
-            for target in r["advocacy"]["targets"]:
+            advocacy = r.get("advocacy")
+            for target in advocacy["targets"] if isinstance(advocacy, dict) else []:
                 add("targets", target, r["id"])
         out[c] = {role: sorted(names.items(), key=lambda kv: kv[0].casefold())
                   for role, names in roles.items()}

@@ -18,7 +18,8 @@ import jinja2
 
 from . import analysis as analysis_mod
 from . import charts as charts_mod
-from . import handouts, i18n, rubric, vocabulary
+from . import handouts, i18n
+from .contract import NOT_STATED, is_stated
 from .diagnostics import PipelineError, error
 from .load import BookSources
 from .merge import MISSING, ORIGINAL, STALE, Prose, chapter_prose, localize_book, localize_record
@@ -51,13 +52,16 @@ def edition_config(sources: BookSources, edition: str | None) -> tuple[str, dict
 
 
 def published_records(sources: BookSources, edition: dict) -> list[dict]:
-    """The records an edition shows: published ones (best practices only for a brief)."""
+    """The records an edition shows: published ones (with `practices: best`, only those
+    with the rubric's highest label), by the contract's order of countries."""
+    contract = sources.contract
     records = [d.data for d in sources.practices
                if d.data.get("editorial", {}).get("status") == PUBLISHED
                and d.data.get("editorial", {}).get("consent") is True]
     if edition.get("practices") == "best":
-        records = [r for r in records if rubric.assess(r["assessment"]["scores"]).label == "best"]
-    return sorted(records, key=lambda r: (vocabulary.COUNTRIES.index(r["country"]), r["id"]))
+        records = [r for r in records if contract.rubric.assess(
+            r["assessment"]["scores"]).label == contract.rubric.top]
+    return sorted(records, key=lambda r: (contract.countries.index(r["country"]), r["id"]))
 
 
 def assemble(sources: BookSources, lang: str, edition: str | None = None,
@@ -76,29 +80,29 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
     env = _environment(sources, lang, strings, policy, counter, bytecode_cache)
 
     localized_book, _ = localize_book(sources, lang)
+    contract = sources.contract
     records = []
     for raw in published_records(sources, config):
         record, statuses = localize_record(sources, raw, lang)
-        record["assessment_result"] = rubric.assess(raw["assessment"]["scores"])
+        record["assessment_result"] = contract.rubric.assess(raw["assessment"]["scores"])
         record["has_fallback"] = any(s.state == MISSING for s in statuses)
         record["has_stale"] = any(s.state == STALE for s in statuses)
         records.append(record)
 
-    analysis = analysis_mod.analyse(records)
+    analysis = analysis_mod.analyse(records, contract)
     charts = {c.name: c for c in charts_mod.draw(analysis, strings, sources.templates / "fonts")}
     context = {
         "analysis": analysis, "charts": charts,
         "book": localized_book, "lang": lang, "edition": name, "policy": policy,
         "practices": records, "by_country": _group(records, lambda r: [r["country"]]),
         "by_theme": _group(records, lambda r: r["themes"][:1]),
-        "countries": vocabulary.COUNTRIES, "vocabularies": vocabulary.VOCABULARIES,
-        "civil_society": vocabulary.CIVIL_SOCIETY,
-        "local_authority": vocabulary.LOCAL_AUTHORITY,
-        "rubric": rubric, "criteria": rubric.CRITERIA,
+        "countries": contract.countries, "vocabularies": contract.vocabularies,
+        "contract": contract, "rubric": contract.rubric, "criteria": contract.rubric.criteria,
+        "not_stated": NOT_STATED,
         "workshops": book.get("workshops") or [],
-        "organisations": organisation_index(records),
+        "organisations": organisation_index(records, contract.vocabularies["actor_type"]),
         "country_context": {c: chapter_prose(sources, lang, f"context-{c.lower()}")[0]
-                            for c in vocabulary.COUNTRIES},
+                            for c in contract.countries},
     }
     parts = []
     for chapter in config["chapters"]:
@@ -118,7 +122,7 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
     qr_urls = {r["id"]: handouts.profile_url(website, name, lang, r["id"]) for r in records}
     slides_config = book.get("slides") or {}
     chosen = slides_config.get("practices", "best")
-    slide_practices = [r for r in records if (r["assessment_result"].label == "best"
+    slide_practices = [r for r in records if (r["assessment_result"].label == contract.rubric.top
                                               if chosen == "best" else
                                               chosen == "published" or r["id"] in chosen)]
     recommendations, _ = chapter_prose(sources, lang, "recommendations")
@@ -194,9 +198,10 @@ def edition_identifier(identifier: str, edition: str, lang: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{identifier}/{edition}/{lang}"))
 
 
-def organisation_index(records: list[dict]) -> list[tuple[str, list[tuple[str, list[str]]]]]:
-    """Organisations named as actors, by type (vocabulary order), each with the ids of
-    the practices naming it: [(type, [(name, [id, …]), …]), …]."""
+def organisation_index(records: list[dict], types: tuple[str, ...]
+                       ) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """Organisations named as actors, by type (in the order of `types`, the contract's),
+    each with the ids of the practices naming it: [(type, [(name, [id, …]), …]), …]."""
     index: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for record in records:
         for actor in record["actors"]:
@@ -204,7 +209,7 @@ def organisation_index(records: list[dict]) -> list[tuple[str, list[tuple[str, l
             if record["id"] not in ids:
                 ids.append(record["id"])
     return [(t, sorted(index[t].items(), key=lambda kv: kv[0].casefold()))
-            for t in vocabulary.VOCABULARIES["actor_type"] if t in index]
+            for t in types if t in index]
 
 
 def _citation(book: dict, title: str, lang: str, strings: i18n.Strings) -> str:
@@ -334,11 +339,13 @@ def _environment(sources: BookSources, lang: str, strings: i18n.Strings, policy:
         return " — ".join(parts)
 
     def actor_groups(actors: list) -> list:
-        groups = [("civil_society", vocabulary.CIVIL_SOCIETY),
-                  ("authority", vocabulary.LOCAL_AUTHORITY),
-                  ("other", vocabulary.OTHER_ACTORS)]
+        """[(group, its actors)] in the contract's order of groups of `actor_type`;
+        [(None, actors)] when the contract does not group them."""
+        groups = sources.contract.groups.get("actor_type")
+        if not groups:
+            return [(None, actors)]
         return [(name, [a for a in actors if a["type"] in types])
-                for name, types in groups if any(a["type"] in types for a in actors)]
+                for name, types in groups.items() if any(a["type"] in types for a in actors)]
 
     def source(item: dict) -> str:
         title = md_escape(item["title"])
@@ -371,9 +378,17 @@ def _environment(sources: BookSources, lang: str, strings: i18n.Strings, policy:
         alt = chart.alt.replace("\\", "\\\\").replace('"', '\\"')
         return f'![{md_escape(chart.caption)}](charts/{chart.name}.svg){{#fig-{chart.name} alt="{alt}"}}'
 
+    def leads(actors: list) -> list:
+        return [a for a in actors if a["role"] in sources.contract.stakeholders.get("leads", ())]
+
+    def reach_or_not(value) -> str:
+        return reach(value) if is_stated(value) else strings("notices.not_stated")
+
+    env.tests["stated"] = is_stated
     env.filters.update(
+        leads=leads,
         md=md_escape, inline=inline, block=block, chapter=chapter, notice=notice,
-        date=date, period=period, labels=labels, reach=reach, actor_groups=actor_groups,
+        date=date, period=period, labels=labels, reach=reach_or_not, actor_groups=actor_groups,
         source=source, provenance=provenance,
         number=lambda v: i18n.format_number(v, lang),
         money=lambda b: i18n.format_money(b["amount"], b["currency"], lang),

@@ -265,7 +265,7 @@ class Project:
             book = {**book, "languages": [], "editions": {}, "release": {}}
         slug, src = book.get("slug", "book"), self.sources
         shared = sorted(str(p) for p in (
-            [src / "book.yaml"] + list((src / "practices").glob("*.yaml"))
+            [src / "book.yaml", src / "contract.yaml"] + list((src / "practices").glob("*.yaml"))
             + list((src / "chapters" / str(book.get("source_language"))).glob("*.md"))))
         code = sorted(str(p) for p in PACKAGE.glob("*.py"))
         templates = sorted(str(p) for p in self.templates.rglob("*")
@@ -277,13 +277,14 @@ class Project:
                  f"BOOK_SLUG := {slug}", ""]
         lines.append(f"$(OUT)/.work/validated: {' '.join(shared + code)} "
                      f"$(wildcard {src}/translations/*/*.yaml {src}/chapters/*/*.md "
-                     f"{self.templates}/i18n/*.yaml)")
+                     f"{src}/strings/*.yaml {self.templates}/i18n/*.yaml)")
         lines.append("\t@$(PIPELINE) validate --stamp $@")
         for edition in book["editions"]:
             for lang in book["languages"]:
                 work = f"$(OUT)/.work/{edition}/{lang}"
                 lang_inputs = (f"$(wildcard {src}/translations/{lang}/*.yaml "
-                               f"{src}/chapters/{lang}/*.md) {self.templates}/i18n/{lang}.yaml")
+                               f"{src}/chapters/{lang}/*.md {src}/strings/{lang}.yaml) "
+                               f"{self.templates}/i18n/{lang}.yaml")
                 lines.append(f"{work}/book.stamp: {' '.join(shared)} {lang_inputs} "
                              f"{' '.join(templates)} {' '.join(code)} | $(OUT)/.work/validated")
                 lines.append(f"\t@$(PIPELINE) assemble --lang {lang} --edition {edition} "

@@ -13,11 +13,19 @@ from pathlib import Path
 
 from .analysis import Analysis
 from .i18n import Strings, format_number
-from .rubric import LABELS
 
-GREYS = ("#1d3f6e", "#6f87a8", "#c9d4e3", "#e9eef5", "#ffffff")
-HATCHES = ("", "//", "..", "xx", "")
+# Fills of the stacked bars, in order: tones of the book's blue and hatching, so that
+# the charts survive greyscale printing; a contract with more codes cycles through them.
+GREYS = ("#1d3f6e", "#6f87a8", "#c9d4e3", "#e9eef5", "#ffffff", "#3f5f8a", "#9fb2cc",
+         "#d8e0ec")
+HATCHES = ("", "//", "..", "xx", "", "\\\\", "++", "--")
+
+
 INK = "#1b1f24"
+
+
+def _fill(i: int) -> dict:
+    return {"color": GREYS[i % len(GREYS)], "hatch": HATCHES[i % len(HATCHES)]}
 
 
 @dataclass(frozen=True)
@@ -74,34 +82,34 @@ def practices_by_country(a: Analysis, S: Strings, Figure) -> Chart:
     fig = Figure(figsize=(6.2, 3.0))
     ax = fig.subplots()
     bottom = [0] * len(a.countries)
-    for i, label in enumerate(LABELS):
+    labels = list(a.label_totals)
+    for i, label in enumerate(labels):
         values = [a.labels[c][label] for c in a.countries]
-        ax.bar(countries, values, bottom=bottom, color=GREYS[i], hatch=HATCHES[i],
+        ax.bar(countries, values, bottom=bottom, **_fill(i),
                edgecolor=INK, linewidth=0.6, label=S.label("label", label), width=0.6)
         bottom = [b + v for b, v in zip(bottom, values)]
     ax.set_ylabel(S("charts.practices_axis"))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _legend(ax, len(LABELS))
+    _legend(ax, len(labels))
     parts = []
     for c in a.countries:
         counts = ", ".join(f"{format_number(a.labels[c][l], S.lang)} {S.label('label', l).lower()}"
-                           for l in LABELS if a.labels[c][l])
+                           for l in labels if a.labels[c][l])
         parts.append(f"{S.label('country', c)}: {counts}")
     alt = S("charts.practices_alt", total=a.total) + " " + "; ".join(parts) + "."
     return Chart("practices-by-country", _svg(fig), S("charts.practices_caption"), alt)
 
 
 def outcomes_by_country(a: Analysis, S: Strings, Figure) -> Chart:
-    from .vocabulary import VOCABULARIES
-    levels = VOCABULARIES["outcome_level"]
+    levels = a.outcome_levels
     countries = [S.label("country", c) for c in a.countries][::-1]
     fig = Figure(figsize=(6.2, 2.6))
     ax = fig.subplots()
     left = [0.0] * len(a.countries)
     for i, level in enumerate(levels):
         values = [100 * a.outcomes[c][level] for c in a.countries][::-1]
-        ax.barh(countries, values, left=left, color=GREYS[i],
-                hatch=HATCHES[i], edgecolor=INK, linewidth=0.6, height=0.6,
+        ax.barh(countries, values, left=left, **_fill(i), edgecolor=INK, linewidth=0.6,
+                height=0.6,
                 label=S.label("outcome_level", level))
         left = [x + v for x, v in zip(left, values)]
     ax.set_xlim(0, 100)

@@ -375,17 +375,47 @@ def serve(project, edition, host, port):
 
 
 @main.command("new-practice")
-@click.option("--country", required=True, type=click.Choice(["CZ", "PL", "SK", "HU"]))
+@click.option("--country", required=True, help="A country of the book's contract, e.g. PL.")
 @_common
 def new_practice(project, country):
     """Write a commented skeleton practice record with the next free id."""
-    path = project.new_practice(country)
+    path = project.new_practice(country.upper())
     click.echo(path)
     return EXIT_OK
 
 
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--languages", default="en", show_default=True,
+              help="The book's languages, the source language first (e.g. pl,en,ru).")
+@click.option("--countries", default="PL", show_default=True,
+              help="ISO 3166-1 codes of the countries its practices come from (e.g. FR,DE).")
+@click.option("--templates", type=click.Path(path_type=Path), default=Path("templates"),
+              show_default=True, envvar="TEMPLATES", help="Templates, styles, fonts, strings.")
+def init(folder, languages, countries, templates):
+    """Start a new book in FOLDER: book.yaml, contract.yaml (countries, vocabularies,
+    rubric, rules), the labels of its codes in each language, a first chapter and an
+    example record. It validates and builds at once (`make build SOURCES=FOLDER`); then
+    make it your own. Never writes into a folder that is not empty."""
+    from .files import write_atomic
+    from .starter import new_book
+    try:
+        files, notes = new_book(folder, _split(languages) or [], [c.upper() for c in
+                                                                 _split(countries) or []],
+                                templates)
+    except PipelineError as exc:
+        _print_problems(exc.diagnostics)
+        sys.exit(EXIT_ERRORS)
+    for name, text in sorted(files.items()):
+        write_atomic(folder / name, text)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"{len(files)} files written to {folder}/; build it with "
+               f"`make build SOURCES={folder}`", err=True)
+
+
 # ---------------------------------------------------------------- benchmark
-# `pipeline corpus` and `pipeline bench` (pipeline/corpus.py, pipeline/bench.py).
+# `pipeline corpus` and `pipeline bench`: developer tools (devtools/corpus.py, devtools/bench.py).
 
 @main.command("corpus")
 @click.option("--practices", type=click.IntRange(1, 3996), required=True,
@@ -400,7 +430,7 @@ def new_practice(project, country):
 def corpus_command(practices, langs, out, seed):
     """Write a synthetic book that validates: book.yaml, practices/, chapters/<lang>/,
     translations/<lang>/ (all current), text from word lists per language."""
-    from . import corpus as corpus_mod
+    from devtools import corpus as corpus_mod
     try:
         made = corpus_mod.generate(out, practices, corpus_mod.parse_langs(langs), seed)
     except PipelineError as exc:
@@ -432,7 +462,7 @@ def bench_command(quick, cases, json_path, work, profile_lang, templates, compar
     cores), no-op and incremental rebuilds, validation, peak RSS, and peers (Sphinx + MyST,
     pandoc → Typst). Prints a table; writes everything to --json. Run from the project
     folder (`make bench`)."""
-    from . import bench as bench_mod
+    from devtools import bench as bench_mod
     root = Path.cwd()
     if not (root / "Makefile").is_file() or not (root / "templates").is_dir():
         click.echo("error: run `pipeline bench` from the project folder (with Makefile and "

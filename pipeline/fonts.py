@@ -100,6 +100,17 @@ def coverage(templates: Path) -> frozenset[int]:
     return frozenset().union(*(points for _, points in _faces(folder(templates).resolve())))
 
 
+def scripts(templates: Path) -> frozenset[str]:
+    """ISO 15924 codes of the scripts the fonts can write (a script counts when the fonts
+    have at least 40 of its letters)."""
+    from collections import Counter
+
+    from fontTools import unicodedata as ucd
+    letters = Counter(ucd.script(chr(cp)) for cp in coverage(templates)
+                      if chr(cp).isalpha())
+    return frozenset(script for script, count in letters.items() if count >= 40)
+
+
 def uncovered(text: str, covered: frozenset[int]) -> list[tuple[int, str]]:
     """(offset of its first occurrence, character) of each drawn character of `text`
     that no font covers, in order of appearance."""

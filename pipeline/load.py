@@ -3,6 +3,8 @@
 Layout of a book's sources (``--sources``, default ``sources/``)::
 
     book.yaml                          metadata, languages, workshops, editions
+    contract.yaml                      countries, vocabularies, rubric, rules (the contract)
+    strings/<lang>.yaml                labels of the contract's codes; the book's wordings
     practices/<ID>.yaml                one practice record each
     chapters/<lang>/<name>.md          written chapters, per language
     translations/<lang>/book.yaml      translated prose of book.yaml
@@ -10,8 +12,8 @@ Layout of a book's sources (``--sources``, default ``sources/``)::
     glossary/<lang>.yaml               agreed terms (optional)
     images/                            pictures referenced from chapters
 
-Interface strings (labels of every code, names of generated chapters) are read from
-``templates/i18n/<lang>.yaml``.
+Interface strings (names of generated chapters, field names, notices) are read from
+``templates/i18n/<lang>.yaml``; the book's own strings replace or complete them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contract import Contract, load_contract, missing_contract
 from .diagnostics import Diagnostic, error
 from .parallel import map_ordered
 from .yamldoc import YamlDocument, load_yaml, read_text
@@ -47,10 +50,12 @@ class BookSources:
     practices: tuple[YamlDocument, ...]
     chapters: dict = field(default_factory=dict)       # (lang, name) -> Chapter
     translations: dict = field(default_factory=dict)   # (lang, unit) -> YamlDocument
-    strings: dict = field(default_factory=dict)        # lang -> YamlDocument
+    strings: dict = field(default_factory=dict)        # lang -> YamlDocument (templates)
     glossaries: dict = field(default_factory=dict)     # lang -> YamlDocument
     files: int = 0
     unreadable: frozenset = frozenset()                # stems of practice files that failed
+    contract: Contract | None = None                   # None: missing or not usable
+    book_strings: dict = field(default_factory=dict)   # lang -> YamlDocument (the book's)
 
     @property
     def book_data(self) -> dict:
@@ -108,8 +113,17 @@ def load_sources(root: Path, templates: Path) -> tuple[BookSources, list[Diagnos
                if (d := yaml_file(p)) is not None}
     glossaries = {p.stem: d for p in sorted((root / "glossary").glob("*.yaml"))
                   if (d := yaml_file(p)) is not None}
+    book_strings = {p.stem: d for p in sorted((root / "strings").glob("*.yaml"))
+                    if (d := yaml_file(p)) is not None}
+    contract_path = root / "contract.yaml"
+    contract = None
+    if contract_path.exists():
+        contract, found = load_contract(yaml_file(contract_path), contract_path)
+        problems.extend(found)
+    else:
+        problems.append(missing_contract(root))
     return BookSources(root, templates, book, practices, chapters, translations, strings,
-                       glossaries, files, unreadable), problems
+                       glossaries, files, unreadable, contract, book_strings), problems
 
 
 def _read_chapter(path: Path) -> tuple[Chapter | None, list[Diagnostic]]:

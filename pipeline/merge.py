@@ -18,11 +18,19 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, error
 from .load import BookSources
-from .vocabulary import TRANSLATABLE
+from .contract import NOT_STATED, PROSE_FIELDS
 from .yamldoc import lookup
 
 ORIGINAL, CURRENT, STALE, MISSING = "original", "current", "stale", "missing"
 BOOK_FIELDS = ("title", "subtitle", "notice")
+
+
+def translated_fields(sources: BookSources, record: dict) -> dict[str, str]:
+    """field -> source text of every field of a record that translators translate (the
+    contract's `translated`, where the record states it)."""
+    names = sources.contract.translated if sources.contract else PROSE_FIELDS
+    return {n: text for n in names
+            if isinstance(text := lookup(record, n), str) and text != NOT_STATED}
 
 
 def source_hash(text: str) -> str:
@@ -101,10 +109,7 @@ def localize_record(sources: BookSources, record: dict, lang: str) -> tuple[dict
     text_lang = practice_lang(record, sources.book_data)
     statuses = []
     out = _deep_copy(record)
-    for name in TRANSLATABLE:
-        text = lookup(record, name)
-        if not isinstance(text, str):
-            continue
+    for name, text in translated_fields(sources, record).items():
         prose, status = field_prose(sources, lang, record["id"], name, text, text_lang)
         _set(out, name, prose)
         if status:

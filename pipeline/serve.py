@@ -79,6 +79,8 @@ def affected_languages(changed: list[Path], sources: Path, languages: list[str],
         if len(parts) >= 2 and parts[0] in ("translations", "chapters", "glossary") \
                 and parts[1] in languages and parts[1] != source_language:
             out.add(parts[1])
+        elif len(parts) == 2 and parts[0] == "strings" and Path(parts[1]).stem in languages:
+            out.add(Path(parts[1]).stem)
         elif len(parts) >= 1 and parts[0] == "glossary":
             continue
         else:

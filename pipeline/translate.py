@@ -18,9 +18,8 @@ from .diagnostics import PipelineError, error
 from .files import write_atomic
 from .load import BookSources
 from .merge import (BOOK_FIELDS, STALE, practice_lang, source_hash, translatable_records,
-                    translation_status)
-from .vocabulary import TRANSLATABLE
-from .yamldoc import load_yaml, lookup
+                    translated_fields, translation_status)
+from .yamldoc import load_yaml
 
 HISTORY_HEADER = ("# Source texts that translations were made from, by hash. Kept by\n"
                   "# `pipeline translate scaffold` so translators can see what changed.\n"
@@ -93,7 +92,7 @@ def scaffold(sources: BookSources, lang: str) -> list[str]:
     for record in translatable_records(sources):
         if practice_lang(record, book) == lang:
             continue
-        fields = {n: lookup(record, n) for n in TRANSLATABLE if isinstance(lookup(record, n), str)}
+        fields = translated_fields(sources, record)
         updated.append(_scaffold_unit(sources, lang, record["id"], fields,
                                       f"Practice {record['id']}"))
     return [c for c in updated if c]
@@ -156,8 +155,7 @@ def source_fields(sources: BookSources) -> dict[str, tuple[str, dict[str, str]]]
         if lang == book["source_language"]:
             units[f"chapter:{name}"] = (lang, {"": chapter.body})
     for record in translatable_records(sources):
-        units[record["id"]] = (practice_lang(record, book), {
-            n: lookup(record, n) for n in TRANSLATABLE if isinstance(lookup(record, n), str)})
+        units[record["id"]] = (practice_lang(record, book), translated_fields(sources, record))
     return units
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 import cerberus
 from babel.numbers import list_currencies
 
-from . import fonts, vocabulary
+from . import fonts, i18n
+from .contract import INLINE_MARKDOWN, NOT_STATED, PROSE_FIELDS, Contract
 from .diagnostics import Diagnostic, PipelineError, error, warning
 from .load import BookSources, Chapter
 from .parallel import map_ordered
-from .schema import BOOK, PRACTICE, TRANSLATION_ENTRY
+from .schema import BOOK, TRANSLATION_ENTRY, practice_schema
 from .yamldoc import YamlDocument, field_name, lookup
 
 PUBLISHED = "published"
@@ -74,23 +75,26 @@ def validate(sources: BookSources) -> list[Diagnostic]:
     def characters(doc: YamlDocument, lang: str) -> list[Diagnostic]:
         return _check_characters(doc, lang, covered, sources.templates) if covered else []
 
+    contract = sources.contract
     if sources.book is not None:
         problems += check_schema(sources.book, BOOK)
         problems += _check_book(sources)
         problems += characters(sources.book, source_lang)
     # Each record and translation on its own, on every core; then what spans files.
-    docs = sources.practices
+    # Without a usable contract, nothing a record's codes depend on can be checked.
+    docs = sources.practices if contract is not None else ()
+    schema = practice_schema(contract) if contract is not None else {}
 
     def practice_lang(doc: YamlDocument) -> str:
         lang = doc.data.get("lang") if isinstance(doc.data, dict) else None
         return lang if isinstance(lang, str) else source_lang
 
-    for found in map_ordered(lambda i: check_schema(docs[i], PRACTICE)
-                             + _check_practice(docs[i], book, sources.root)
+    for found in map_ordered(lambda i: _check_record(docs[i], schema, contract)
+                             + _check_practice(docs[i], book, sources.root, contract)
                              + characters(docs[i], practice_lang(docs[i])), range(len(docs))):
         problems += found
     ids: dict[str, Path] = {}
-    for doc in docs:
+    for doc in sources.practices:
         pid = doc.data.get("id") if isinstance(doc.data, dict) else None
         if isinstance(pid, str):
             if pid in ids:
@@ -101,8 +105,9 @@ def validate(sources: BookSources) -> list[Diagnostic]:
                  if isinstance(d.data, dict) and lookup(d.data, "editorial.status") == PUBLISHED
                  and isinstance(d.data.get("id"), str)}
     units, known_ids = list(sources.translations.items()), set(ids)
+    translated = contract.translated if contract else PROSE_FIELDS
     for found in map_ordered(lambda i: _check_translation(units[i][1], *units[i][0], book,
-                                                          known_ids, sources)
+                                                          known_ids, sources, translated)
                              + characters(units[i][1], units[i][0][0]), range(len(units))):
         problems += found
     # A citation of a record that could not be read is not reported again.
@@ -115,9 +120,11 @@ def validate(sources: BookSources) -> list[Diagnostic]:
                          fonts.check_text(chapter.body, chapter.path, chapter.lang,
                                           sources.templates)]
     problems += _check_strings(sources)
-    for lang, doc in sources.strings.items():
-        if lang in (settings.get("languages") or ()):
-            problems += characters(doc, lang)
+    problems += _check_book_strings(sources, book)
+    for strings in (sources.strings, sources.book_strings):
+        for lang, doc in strings.items():
+            if lang in (settings.get("languages") or ()):
+                problems += characters(doc, lang)
     for lang, doc in sources.glossaries.items():
         problems += _check_glossary(doc, lang, book)
         problems += characters(doc, lang)
@@ -175,9 +182,11 @@ def _check_glossary(doc: YamlDocument, lang: str, book: dict) -> list[Diagnostic
 
 # --------------------------------------------------------------------------- cerberus
 
-def check_schema(doc: YamlDocument, schema: dict, prefix: tuple = ()) -> list[Diagnostic]:
-    """Shape, types, ranges, patterns and vocabularies of one document."""
-    data = doc.data
+def check_schema(doc: YamlDocument, schema: dict, prefix: tuple = (), data=None,
+                 allowed_from: str = "") -> list[Diagnostic]:
+    """Shape, types, ranges, patterns and vocabularies of one document (of `data` in its
+    place, if given); `allowed_from` names where the allowed values come from."""
+    data = doc.data if data is None else data
     if prefix:
         data = lookup(data, prefix)
     if not isinstance(data, dict):
@@ -189,10 +198,10 @@ def check_schema(doc: YamlDocument, schema: dict, prefix: tuple = ()) -> list[Di
     for e in _flatten(v._errors):
         path = prefix + tuple(e.document_path)
         if e.code == cerberus.errors.UNALLOWED_VALUES.code:  # items of a vocabulary list
-            out += [_not_allowed(doc, path + (i,), item, e.constraint)
+            out += [_not_allowed(doc, path + (i,), item, e.constraint, allowed_from)
                     for i, item in enumerate(e.value) if item not in e.constraint]
         else:
-            out.append(_describe(doc, path, e, schema, prefix))
+            out.append(_describe(doc, path, e, schema, prefix, allowed_from))
     return out
 
 
@@ -204,7 +213,8 @@ def _flatten(errors):
             yield e
 
 
-def _describe(doc: YamlDocument, path: tuple, e, schema: dict, prefix: tuple) -> Diagnostic:
+def _describe(doc: YamlDocument, path: tuple, e, schema: dict, prefix: tuple,
+              allowed_from: str = "") -> Diagnostic:
     value, rule, constraint = e.value, e.rule, e.constraint
     if e.code == cerberus.errors.UNKNOWN_FIELD.code:
         known = list(_schema_at(schema, path[len(prefix):-1]))
@@ -218,7 +228,7 @@ def _describe(doc: YamlDocument, path: tuple, e, schema: dict, prefix: tuple) ->
         return doc.error(path, "wrong-type",
                          f"must be {_WANTED.get(constraint, constraint)}, not {_type_name(value)}")
     if rule == "allowed":
-        return _not_allowed(doc, path, value, constraint)
+        return _not_allowed(doc, path, value, constraint, allowed_from)
     if rule == "regex":
         return doc.error(path, "bad-format", f"`{value}` does not have the expected format",
                          _format_hint(path[-1] if not isinstance(path[-1], int) else path[-2]))
@@ -237,11 +247,14 @@ def _describe(doc: YamlDocument, path: tuple, e, schema: dict, prefix: tuple) ->
     return doc.error(path, "invalid", f"invalid value ({rule})")
 
 
-def _not_allowed(doc: YamlDocument, path: tuple, value, allowed) -> Diagnostic:
+def _not_allowed(doc: YamlDocument, path: tuple, value, allowed,
+                 allowed_from: str = "") -> Diagnostic:
     close = difflib.get_close_matches(str(value), [str(c) for c in allowed], n=1)
     hint = (f"did you mean `{close[0]}`?" if close
             else "allowed: " + ", ".join(f"`{c}`" for c in allowed))
-    return doc.error(path, "not-in-vocabulary", f"`{value}` is not an allowed value", hint)
+    source = f" in {allowed_from}" if allowed_from else ""
+    return doc.error(path, "not-in-vocabulary", f"`{value}` is not an allowed value{source}",
+                     hint)
 
 
 def _schema_at(schema: dict, path: tuple) -> dict:
@@ -288,11 +301,21 @@ def _check_book(sources: BookSources) -> list[Diagnostic]:
     if isinstance(book.get("source_language"), str) and book["source_language"] not in langs:
         out.append(doc.error(("source_language",), "unknown-language",
                              f"`{book['source_language']}` is not among the book's languages"))
+    try:
+        scripts = fonts.scripts(sources.templates)
+    except PipelineError:  # an unreadable font is reported by the character check
+        scripts = frozenset()
     for i, lang in enumerate(langs):
-        if isinstance(lang, str) and lang not in sources.strings:
+        if not isinstance(lang, str):
+            continue
+        problem = i18n.language_problem(lang, scripts)
+        if problem:  # CLDR, the script, the direction: nothing else matters before these
+            out.append(doc.error(("languages", i), *problem))
+        elif lang not in sources.strings:
             out.append(doc.error(("languages", i), "no-interface-strings",
                                  f"no interface strings for `{lang}`",
-                                 f"add {sources.templates.name}/i18n/{lang}.yaml"))
+                                 f"translate {sources.templates.name}/i18n/en.yaml into "
+                                 f"{sources.templates.name}/i18n/{lang}.yaml"))
     editions = book.get("editions") if isinstance(book.get("editions"), dict) else {}
     if isinstance(book.get("default_edition"), str) and book["default_edition"] not in editions:
         out.append(doc.error(("default_edition",), "unknown-edition",
@@ -329,6 +352,13 @@ def _check_book(sources: BookSources) -> list[Diagnostic]:
         if isinstance(workshop, dict):
             seen.add(workshop.get("id"))
             out += _check_dates(doc, ("workshops", i), workshop)
+            country = workshop.get("country")
+            if sources.contract and isinstance(country, str) \
+                    and country not in sources.contract.countries:
+                out.append(doc.error(("workshops", i, "country"), "unknown-country",
+                                     f"`{country}` is not a country of "
+                                     f"{sources.contract.path.name}",
+                                     "countries: " + ", ".join(sources.contract.countries)))
     if isinstance(book.get("date"), str):
         out += _check_dates(doc, (), {"date": book["date"]})
     return out
@@ -341,11 +371,13 @@ def generated_sections(sources: BookSources) -> list[str]:
 
 # --------------------------------------------------------------------------- practices
 
-def _check_practice(doc: YamlDocument, book: dict, root: Path) -> list[Diagnostic]:
+def _check_practice(doc: YamlDocument, book: dict, root: Path,
+                    contract: Contract) -> list[Diagnostic]:
     r = doc.data
     if not isinstance(r, dict):
         return []
     out = []
+    rules = contract.path.name
     pid, country = r.get("id"), r.get("country")
     if isinstance(pid, str):
         if pid != doc.path.stem:
@@ -367,26 +399,31 @@ def _check_practice(doc: YamlDocument, book: dict, root: Path) -> list[Diagnosti
     if isinstance(period, dict):
         out += _check_dates(doc, ("period",), period)
         start, end = _date_key(period.get("start")), _date_key(period.get("end"))
-        if start and start < (2022, 2) and status != "mainstreamed":
+        earliest = _date_key(contract.earliest_start)
+        if start and earliest and start < earliest and status not in contract.earlier_if_status:
+            unless = ", ".join(f"`{s}`" for s in contract.earlier_if_status)
             out.append(doc.error(("period", "start"), "too-early",
-                                 f"start {period['start']} is before February 2022",
-                                 "only a `mainstreamed` practice may start earlier"))
+                                 f"start {period['start']} is before {contract.earliest_start}, "
+                                 f"the earliest start {rules} allows",
+                                 f"only a practice with status {unless} may start earlier"
+                                 if unless else "check the date"))
         if start and end and end < start[:len(end)] and end[:len(start)] < start:
             out.append(doc.error(("period", "end"), "date-order",
                                  f"end {period['end']} is before start {period['start']}"))
-        if status == "completed" and "end" not in period:
+        if status in contract.end_if_status and "end" not in period:
             out.append(doc.error(("period",), "missing-field",
-                                 "a `completed` practice needs `period.end`", "add `end:`"))
+                                 f"a `{status}` practice needs `period.end`", "add `end:`"))
     provenance = r.get("provenance")
     if isinstance(provenance, dict):
         out += _check_dates(doc, ("provenance",), provenance)
         workshops = {w.get("id") for w in (book or {}).get("workshops") or []
                      if isinstance(w, dict)}
-        if provenance.get("method") == "workshop" and book is not None:
+        method = provenance.get("method")
+        if method in contract.workshop_methods and book is not None:
             ws = provenance.get("workshop")
             if ws is None:
                 out.append(doc.error(("provenance", "workshop"), "missing-field",
-                                     "method `workshop` needs the workshop's id",
+                                     f"method `{method}` needs the workshop's id",
                                      "declared: " + ", ".join(sorted(map(str, workshops)))))
             elif isinstance(ws, str) and ws not in workshops:
                 close = difflib.get_close_matches(ws, sorted(map(str, workshops)), n=1)
@@ -397,20 +434,18 @@ def _check_practice(doc: YamlDocument, book: dict, root: Path) -> list[Diagnosti
     actors = r.get("actors")
     if isinstance(actors, list) and all(isinstance(a, dict) for a in actors):
         types = {a.get("type") for a in actors}
-        if not types & set(vocabulary.CIVIL_SOCIETY):
-            out.append(doc.error(("actors",), "no-civil-society",
-                                 "no civil-society actor",
-                                 "add one of: " + ", ".join(vocabulary.CIVIL_SOCIETY)))
-        if not types & set(vocabulary.LOCAL_AUTHORITY):
-            out.append(doc.error(("actors",), "no-local-authority",
-                                 "no local or regional authority among the actors",
-                                 "add one of: " + ", ".join(vocabulary.LOCAL_AUTHORITY)))
+        for group in contract.actor_groups_required:
+            members = contract.groups["actor_type"][group]
+            if not types & set(members):
+                out.append(doc.error(("actors",), "missing-actor-group",
+                                     f"no actor of the group `{group}` ({rules} requires one)",
+                                     "add one of type: " + ", ".join(members)))
     partnership = r.get("partnership")
     if isinstance(partnership, dict) and partnership.get("formalised") is True \
             and "instrument" not in partnership:
         out.append(doc.error(("partnership", "instrument"), "missing-field",
                              "a formalised partnership needs its `instrument`",
-                             "allowed: " + ", ".join(vocabulary.VOCABULARIES["instrument"])))
+                             "allowed: " + ", ".join(contract.vocabularies["instrument"])))
     themes = r.get("themes")
     if isinstance(themes, list):
         for i, theme in enumerate(themes):
@@ -432,30 +467,58 @@ def _check_practice(doc: YamlDocument, book: dict, root: Path) -> list[Diagnosti
     editorial = r.get("editorial") if isinstance(r.get("editorial"), dict) else {}
     estatus = editorial.get("status")
     if estatus in NEEDS_ASSESSMENT:
-        for name in ("results", "lessons", "transferability"):
+        for name in contract.to_publish:
             if name not in r:
+                hint = (f"add the assessors and scores {', '.join(contract.rubric.criteria)}"
+                        if name == "assessment" else f"add `{name}:`")
+                if name in contract.may_be_not_stated:
+                    hint += f", or `{name}: {NOT_STATED}` if the sources do not say"
                 out.append(doc.error((name,), "missing-field",
-                                     f"a {estatus} record needs `{name}`", f"add `{name}:`"))
-        if "assessment" not in r:
-            out.append(doc.error(("assessment",), "missing-field",
-                                 f"a {estatus} record needs its `assessment`",
-                                 "add the assessors and scores C1–C10"))
+                                     f"a {estatus} record needs `{name}` ({rules})", hint))
     assessors = lookup(r, "assessment.assessors")
-    if isinstance(assessors, list) and isinstance(country, str) and len(assessors) >= 2 \
+    wanted = contract.assessors_from_other_country
+    if isinstance(assessors, list) and isinstance(country, str) and wanted \
             and all(isinstance(a, dict) and isinstance(a.get("country"), str) for a in assessors) \
-            and all(a["country"] == country for a in assessors):
+            and sum(a["country"] != country for a in assessors) < wanted:
         out.append(doc.error(("assessment", "assessors"), "assessors-one-country",
-                             f"every assessor is from {country}",
-                             "at least one assessor must come from another country"))
+                             f"fewer than {wanted} assessor(s) from a country other than "
+                             f"{country}", f"{rules} asks for {wanted} from another country"))
     if estatus == PUBLISHED and editorial.get("consent") is not True:
         out.append(doc.error(("editorial", "consent"), "no-consent",
                              "a published record needs `consent: true`",
                              "get the partners' consent or set the status back to `validated`"))
-    for name in vocabulary.TRANSLATABLE:
+    for name in PROSE_FIELDS:
         text = lookup(r, name)
-        if isinstance(text, str):
+        if isinstance(text, str) and text != NOT_STATED:
             out += check_prose(doc, tuple(name.split(".")), text, name, root)
     return out
+
+
+_WITHOUT: dict = {}
+
+
+def _check_record(doc: YamlDocument, schema: dict, contract: Contract) -> list[Diagnostic]:
+    """A record against the contract's schema. A field marked `not_stated`, where the
+    contract allows it, is left out of the schema check; elsewhere it is an error."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return check_schema(doc, schema)
+    marked = tuple(sorted(k for k, v in data.items() if v == NOT_STATED and k in schema))
+    out = [doc.error((k,), "not-stated-not-allowed",
+                     f"`{k}` cannot be marked `{NOT_STATED}` in this book",
+                     f"{contract.path.name} lets these fields be not stated: "
+                     + (", ".join(contract.may_be_not_stated) or "none")
+                     + " (rules.may_be_not_stated)")
+           for k in marked if k not in contract.may_be_not_stated]
+    allowed = tuple(k for k in marked if k in contract.may_be_not_stated)
+    if not allowed:
+        return out + check_schema(doc, schema, allowed_from=contract.path.name)
+    key = (id(schema), allowed)
+    if key not in _WITHOUT:
+        _WITHOUT[key] = {k: ({**v, "required": False} if k in allowed else v)
+                         for k, v in schema.items()}
+    rest = {k: v for k, v in data.items() if k not in allowed}
+    return out + check_schema(doc, _WITHOUT[key], data=rest, allowed_from=contract.path.name)
 
 
 def _check_dates(doc: YamlDocument, path: tuple, mapping: dict) -> list[Diagnostic]:
@@ -526,7 +589,7 @@ def check_prose(doc_or_path, path: tuple, text: str, field: str, root: Path,
                                "wrapped-number",
                                f"a line starts with `{m.group(1)}`, which Markdown reads as "
                                "a numbered list", "move the number to the previous line"))
-    if field in vocabulary.INLINE_MARKDOWN and isinstance(doc_or_path, YamlDocument):
+    if field in INLINE_MARKDOWN and isinstance(doc_or_path, YamlDocument):
         if "\n\n" in text.strip() or _BLOCK_START.search(text):
             report(0, "block-markdown", "only inline Markdown is allowed here",
                    "one paragraph without headings, lists or quotes")
@@ -624,7 +687,7 @@ def _check_chapter(chapter: Chapter, book: dict, ids: set, published: set,
 # --------------------------------------------------------------------------- translations
 
 def _check_translation(doc: YamlDocument, lang: str, unit: str, book: dict, ids: set,
-                       sources: BookSources) -> list[Diagnostic]:
+                       sources: BookSources, translated: tuple[str, ...]) -> list[Diagnostic]:
     out = []
     langs = (book or {}).get("languages") or []
     if langs and lang not in langs:
@@ -633,7 +696,7 @@ def _check_translation(doc: YamlDocument, lang: str, unit: str, book: dict, ids:
     if unit == "book":
         allowed = ("title", "subtitle", "notice")
     elif unit in ids:
-        allowed = vocabulary.TRANSLATABLE
+        allowed = translated
     else:
         close = difflib.get_close_matches(unit, sorted(ids), n=1)
         return out + [error(doc.path, "unknown-practice",
@@ -694,6 +757,94 @@ def _check_entry(doc: YamlDocument, path: tuple, entry) -> list[Diagnostic]:
 
 
 # --------------------------------------------------------------------------- strings
+
+def _check_book_strings(sources: BookSources, book: dict | None) -> list[Diagnostic]:
+    """Each language of the book labels every code of the contract, names every rubric
+    criterion and label rule and every edition; what else the book words its own way
+    must be an interface string it replaces."""
+    if book is None:
+        return []
+    from .i18n import BOOK_KEYS
+    contract = sources.contract
+    reference = sources.strings.get("en")
+    interface = dict(_flat_keys(reference.data)) if reference and isinstance(reference.data, dict) \
+        else {}
+    out = []
+    for lang in book.get("languages") or []:
+        if not isinstance(lang, str):
+            continue
+        path = sources.root / "strings" / f"{lang}.yaml"
+        doc = sources.book_strings.get(lang)
+        if doc is None and not path.exists():
+            if contract is not None:
+                out.append(error(path, "no-book-strings", f"no strings of this book for `{lang}`",
+                                 hint=f"write {path.parent.name}/{lang}.yaml with the labels of "
+                                      "the codes of contract.yaml (`pipeline init` shows one)"))
+            continue
+        if doc is None or doc.data is None:
+            continue
+        if not isinstance(doc.data, dict):
+            out.append(doc.error((), "not-a-mapping", "expected `labels:`, `rubric:` and more"))
+            continue
+        have = dict(_flat_keys(doc.data))
+        if contract is not None:
+            wanted = [f"labels.{v}.{c}" for v, codes in contract.vocabularies.items()
+                      for c in codes]
+            wanted += [f"labels.{v}_groups.{g}" for v, groups in contract.groups.items()
+                       for g in groups]
+            wanted += [f"labels.label.{c}" for c in contract.rubric.label_codes]
+            wanted += [f"rubric.{c}" for c in contract.rubric.criteria]
+            wanted += [f"rubric_rules.{c}" for c in contract.rubric.label_codes]
+            for key in wanted:
+                value = have.get(key)
+                if not isinstance(value, str) or not value.strip():
+                    parent = tuple(key.split(".")[:-1])
+                    out.append(doc.error(parent if lookup(doc.data, parent) is not None else (),
+                                         "missing-string", f"`{key}` is missing",
+                                         f"add `{key.split('.')[-1]}: …` under "
+                                         f"`{'.'.join(parent)}` in {doc.path.name} ({lang})"))
+            known = set(wanted)
+        else:
+            known = {k for k in have if k.split(".")[0] in BOOK_KEYS}
+        rule_placeholders = {"share", "min_score", "criteria"}
+        for key, value in have.items():
+            path = tuple(key.split("."))
+            if path[0] in BOOK_KEYS:
+                if key not in known:
+                    line, column = doc.where(path)
+                    out.append(warning(doc.path, "unused-string", f"`{key}` labels nothing in "
+                                       f"{contract.path.name if contract else 'the contract'}",
+                                       line=line, column=column, field=key,
+                                       hint="remove it, or add the code to the contract"))
+                elif path[0] == "rubric_rules" and not _placeholders(value) <= rule_placeholders:
+                    out.append(doc.error(path, "bad-placeholder", "a label's rule may use "
+                                         "{share}, {min_score} and {criteria} only"))
+            elif key not in interface:
+                close = difflib.get_close_matches(key, sorted(interface), n=1)
+                out.append(doc.error(path, "unknown-string",
+                                     f"`{key}` is no interface string to replace",
+                                     f"did you mean `{close[0]}`?" if close else
+                                     "a book's strings are labels, rubric, rubric_rules and "
+                                     "replacements of keys of templates/i18n/en.yaml"))
+            elif not _placeholders(value) <= _placeholders(interface[key]):
+                out.append(doc.error(path, "bad-placeholder",
+                                     f"placeholders {sorted(_placeholders(value))} are not all "
+                                     f"among {sorted(_placeholders(interface[key]))}",
+                                     "use only the placeholders of the string it replaces"))
+    editions = book.get("editions") if isinstance(book.get("editions"), dict) else {}
+    for lang in book.get("languages") or []:
+        template = sources.strings.get(lang)
+        own = sources.book_strings.get(lang)
+        names = {**(lookup(template.data, "book.editions") or {} if template else {}),
+                 **(lookup(own.data, "book.editions") or {} if own else {})}
+        for name in editions:
+            if isinstance(name, str) and not isinstance(names.get(name), str):
+                out.append(sources.book.error(("editions", name), "missing-string",
+                                              f"edition `{name}` has no name in `{lang}`",
+                                              f"add `book: {{editions: {{{name}: …}}}}` to "
+                                              f"strings/{lang}.yaml"))
+    return out
+
 
 def _check_strings(sources: BookSources) -> list[Diagnostic]:
     """Every language the book builds has every interface string the reference has."""

@@ -37,18 +37,26 @@ editions:
 """
 
 
-@pytest.fixture
-def mini_book(tmp_path) -> Path:
-    """A valid one-record book in two languages; tests break one thing at a time."""
-    root = tmp_path / "sources"
+def write_mini_book(root: Path, book_yaml: str = MINI_BOOK,
+                    intro: str = "As the Brno practice shows [@CZ-900], it works.") -> Path:
+    """A valid one-record book in English and Ukrainian, with the sample's contract."""
     (root / "practices").mkdir(parents=True)
     (root / "chapters" / "en").mkdir(parents=True)
-    (root / "book.yaml").write_text(MINI_BOOK, encoding="utf-8")
+    (root / "book.yaml").write_text(book_yaml, encoding="utf-8")
+    shutil.copy(SAMPLE / "contract.yaml", root / "contract.yaml")
+    (root / "strings").mkdir()
+    for lang in ("en", "uk"):
+        shutil.copy(SAMPLE / "strings" / f"{lang}.yaml", root / "strings" / f"{lang}.yaml")
     shutil.copy(FIXTURES / "records" / "valid.yaml", root / "practices" / "CZ-900.yaml")
     (root / "chapters" / "en" / "intro.md").write_text(
-        "# Introduction {#intro}\n\nAs the Brno practice shows [@CZ-900], it works.\n",
-        encoding="utf-8")
+        f"# Introduction {{#intro}}\n\n{intro}\n", encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def mini_book(tmp_path) -> Path:
+    """The mini book (`write_mini_book`); tests break one thing at a time."""
+    return write_mini_book(tmp_path / "sources")
 
 
 @pytest.fixture

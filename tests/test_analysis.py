@@ -7,13 +7,11 @@ import re
 import pytest
 
 from conftest import SAMPLE, TEMPLATES
-from pipeline import rubric
-from pipeline.analysis import analyse
+from pipeline.analysis import analyse as analyse_with
 from pipeline.assemble import assemble, edition_config, published_records
 from pipeline.charts import draw
 from pipeline.i18n import Strings
 from pipeline.load import load_sources
-from pipeline.vocabulary import VOCABULARIES
 
 LANGS = ("en", "uk", "pl", "cs", "sk", "hu")
 
@@ -22,6 +20,15 @@ LANGS = ("en", "uk", "pl", "cs", "sk", "hu")
 def sample():
     sources, _ = load_sources(SAMPLE, TEMPLATES)
     return sources
+
+
+def analyse(records):
+    return analyse_with(records, SOURCES.contract)
+
+
+SOURCES = load_sources(SAMPLE, TEMPLATES)[0]
+rubric = SOURCES.contract.rubric
+VOCABULARIES = SOURCES.contract.vocabularies
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +46,7 @@ def test_counts_per_country_and_label_match_the_records(records):
     for country in ("CZ", "PL", "SK", "HU"):
         mine = [r for r in records if r["country"] == country]
         assert a.per_country[country] == len(mine)
-        for label in rubric.LABELS:
+        for label in rubric.label_codes:
             assert a.labels[country][label] == sum(
                 rubric.assess(r["assessment"]["scores"]).label == label for r in mine)
     assert a.total == len(records) == sum(a.label_totals.values())
@@ -71,7 +78,7 @@ def test_comparison_table_shows_the_computed_counts(records, books):
     md = books["en"].markdown
     row = next(line for line in md.splitlines() if line.startswith("| Poland |"))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[1:] == [str(a.labels["PL"][l]) for l in rubric.LABELS] + [str(a.per_country["PL"])]
+    assert cells[1:] == [str(a.labels["PL"][l]) for l in rubric.label_codes] + [str(a.per_country["PL"])]
 
 
 def visible_text(markdown: str) -> str:
@@ -115,7 +122,7 @@ def test_charts_are_deterministic_localized_and_described(sample, records):
 def test_rubric_annex_is_rendered_from_the_rubric_data(books):
     md = books["en"].markdown
     annex = md.split("{#annex-rubric}")[1].split("\n# ")[0]
-    for code, weight in rubric.CRITERIA.items():
+    for code, weight in rubric.criteria.items():
         assert re.search(rf"^\| {code} \| .+ \| {weight} \|$", annex, re.M)
     assert "70 %" in annex and "50 %" in annex
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, TEMPLATES, run_cli
-from pipeline import bench, corpus
+from devtools import bench, corpus
 from pipeline.build import Project
 from pipeline.diagnostics import PipelineError, has_errors
 from pipeline.merge import translation_status

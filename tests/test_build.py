@@ -140,7 +140,6 @@ def published(lang="en"):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_best_practice_has_a_slide_and_the_figures_match_the_paper(built, lang):
-    from pipeline import rubric
     from pipeline.analysis import analyse
     out = built[0]
     deck = out / "full" / lang / "slides" / f"{SLUG}-full-{lang}-slides.pdf"
@@ -149,11 +148,12 @@ def test_every_best_practice_has_a_slide_and_the_figures_match_the_paper(built, 
     assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.01
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     pages = [page.extract_text() for page in reader.pages]
-    _, records = published()
+    sources, records = published()
+    rubric = sources.contract.rubric
     best = [r["id"] for r in records if rubric.assess(r["assessment"]["scores"]).label == "best"]
     for pid in best:
         assert sum(f"· {pid}" in text for text in pages) == 1, pid
-    a = analyse(records)
+    a = analyse(records, sources.contract)
     figures = " ".join(pages[2].split())
     for number in (a.total, len(a.countries), a.label_totals["best"], 3):
         assert re.search(rf"(?<!\d){number}(?!\d)", figures), (number, figures)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, MINI_BOOK, ROOT, TEMPLATES, run_cli
+from conftest import ROOT, TEMPLATES, run_cli, write_mini_book
 from pipeline.checkers import axe, epubcheck, node_modules, nu, pdf
 
 SLUG, EDITION, LANGS = "mini-book", "full", ("en", "uk")
@@ -59,12 +59,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     """The mini book (see conftest) built once in both languages and all formats."""
     base = tmp_path_factory.mktemp("checked")
     sources, out = base / "sources", base / "out"
-    (sources / "practices").mkdir(parents=True)
-    (sources / "chapters" / "en").mkdir(parents=True)
-    (sources / "book.yaml").write_text(MINI_BOOK, encoding="utf-8")
-    shutil.copy(FIXTURES / "records" / "valid.yaml", sources / "practices" / "CZ-900.yaml")
-    (sources / "chapters" / "en" / "intro.md").write_text(
-        f"# Introduction {{#intro}}\n\n{SENTENCE} [@CZ-900], it works.\n", encoding="utf-8")
+    write_mini_book(sources, intro=f"{SENTENCE} [@CZ-900], it works.")
     run_cli("build", "--sources", sources, "--out", out, check=True)
     return sources, out
 

@@ -122,16 +122,9 @@ release:
 def mini_release(tmp_path_factory):
     """The mini book with a brief edition and a complete Ukrainian translation, built by
     `make dist CHECKS=0`: every edition in English and Ukrainian."""
-    from conftest import FIXTURES, MINI_BOOK
+    from conftest import MINI_BOOK, write_mini_book
     base = tmp_path_factory.mktemp("mini-release")
-    sources = base / "sources"
-    (sources / "practices").mkdir(parents=True)
-    (sources / "chapters" / "en").mkdir(parents=True)
-    (sources / "book.yaml").write_text(MINI_BOOK + MINI_RELEASE, encoding="utf-8")
-    shutil.copy(FIXTURES / "records" / "valid.yaml", sources / "practices" / "CZ-900.yaml")
-    (sources / "chapters" / "en" / "intro.md").write_text(
-        "# Introduction {#intro}\n\nAs the Brno practice shows [@CZ-900], it works.\n",
-        encoding="utf-8")
+    sources = write_mini_book(base / "sources", MINI_BOOK + MINI_RELEASE)
     run_cli("translate", "scaffold", "--lang", "uk", "--sources", sources, check=True)
     for path in [*(sources / "translations" / "uk").glob("*.yaml"),
                  *(sources / "chapters" / "uk").glob("*.md")]:  # "translated" as it is

@@ -17,6 +17,7 @@ def test_a_translation_change_rebuilds_only_its_language(tmp_path):
     assert affected_languages([src / "translations" / "pl" / "PL-002.yaml"], src, LANGS, "en") == ["pl"]
     assert affected_languages([src / "chapters" / "uk" / "foreword.md",
                                src / "translations" / "cs" / "book.yaml"], src, LANGS, "en") == ["uk", "cs"]
+    assert affected_languages([src / "strings" / "pl.yaml"], src, LANGS, "en") == ["pl"]
 
 
 def test_a_shared_change_rebuilds_every_language(tmp_path):

@@ -20,7 +20,6 @@ The table goes to stdout, everything measured to a JSON file.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import os
@@ -162,7 +161,7 @@ def pdf_pages(path: Path) -> int | None:
 # ------------------------------------------------------------------ timed pipeline steps
 #
 # make runs `$(PIPELINE) <command>` for every step. The bench sets PIPELINE to
-# `python -m pipeline.bench --step-log FILE`, which runs the same command line and appends
+# `python -m devtools.bench --step-log FILE`, which runs the same command line and appends
 # one JSON line (command, seconds from interpreter start to exit) to FILE.
 
 
@@ -171,7 +170,7 @@ def _step_main(argv: list[str]) -> None:
     started = _now()
     code = 0
     try:
-        from .cli import main
+        from pipeline.cli import main
         main(args=args, prog_name="pipeline")
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -219,7 +218,7 @@ def _warm() -> None:
     """Imports and pandoc's version check, done before any timed work."""
     import weasyprint  # noqa: F401
 
-    from . import build, pandoc  # noqa: F401
+    from pipeline import build, pandoc  # noqa: F401
     pandoc.executable()
 
 
@@ -261,7 +260,7 @@ class _Recorder:
         import weasyprint
         from weasyprint.document import Document
 
-        from . import pandoc as pandoc_mod
+        from pipeline import pandoc as pandoc_mod
         rec = self
 
         def pandoc_run(real):
@@ -362,7 +361,7 @@ class _Recorder:
                 return document
             return call
 
-        from . import render as render_mod
+        from pipeline import render as render_mod
         if hasattr(render_mod, "search_index"):  # the HTML site's search index (pagefind)
             def search_index(real):
                 def call(folder, *args, **kwargs):
@@ -397,7 +396,7 @@ def replay(calls_file: str) -> dict:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import pandoc as pandoc_mod
+    from pipeline import pandoc as pandoc_mod
     with open(calls_file, "rb") as f:
         calls, lang, fmt = pickle.load(f)
 
@@ -419,7 +418,7 @@ def replay(calls_file: str) -> dict:
         if call[0] == "pandoc":
             pandoc_group(group)
         elif call[0] == "pagefind":
-            from . import render as render_mod
+            from pipeline import render as render_mod
             _, folder, args, kwargs = call
             render_mod.search_index(Path(folder), *args, **kwargs)
         else:
@@ -454,7 +453,7 @@ def _render_job(job: dict) -> dict:
     tool calls for `replay`."""
     import pickle
 
-    from . import build as build_mod
+    from pipeline import build as build_mod
     calls = Path(job["calls"])
     calls.mkdir(parents=True, exist_ok=True)
     project = build_mod.Project(Path(job["sources"]), Path(job["templates"]), Path(job["out"]))
@@ -483,8 +482,8 @@ def _render_job(job: dict) -> dict:
 
 def _typst_job(job: dict) -> dict:
     """pandoc → Typst → PDF on the same Markdown, with the same reader arguments and fonts."""
-    from . import pandoc as pandoc_mod
-    from . import render as render_mod
+    from pipeline import pandoc as pandoc_mod
+    from pipeline import render as render_mod
     import typst
 
     work, templates, dest = Path(job["work"]), Path(job["templates"]), Path(job["dest"])
@@ -512,7 +511,7 @@ def _typst_job(job: dict) -> dict:
 
 
 def _job_main(argv: list[str]) -> None:
-    """`python -m pipeline.bench --job KIND JSON`: one job in a fresh process."""
+    """`python -m devtools.bench --job KIND JSON`: one job in a fresh process."""
     kind, job = argv[1], json.loads(argv[2])
     _warm()
     result = (_render_job if kind == "render" else _typst_job)(job)
@@ -521,7 +520,7 @@ def _job_main(argv: list[str]) -> None:
 
 def _fresh(kind: str, job: dict, root: Path) -> dict:
     """A job in a fresh interpreter (time measured inside it, after the imports)."""
-    wall, done = _run([sys.executable, "-m", "pipeline.bench", "--job", kind, json.dumps(job)],
+    wall, done = _run([sys.executable, "-m", "devtools.bench", "--job", kind, json.dumps(job)],
                       cwd=root)
     _check(done, f"{kind} job {job.get('lang')}/{job.get('format', 'typst')}")
     line = next(l for l in done.stdout.splitlines() if l.startswith("BENCH-RESULT "))
@@ -533,7 +532,7 @@ def _fresh(kind: str, job: dict, root: Path) -> dict:
 def _pool_pass(calls: list[str], order: list[float]) -> tuple[float, list[dict]]:
     """The recorded tool calls of every artefact on two processes at a time, longest
     first: the wall time two cores need for the raw tools alone."""
-    from .parallel import pool as worker_pool
+    from pipeline.parallel import pool as worker_pool
     ranked = [c for _, c in sorted(zip(order, calls), key=lambda p: -p[0])]
     # Each artefact in a process of its own, as a direct invocation would be: forked from
     # this one with the imports done, but without what an earlier render left in memory.
@@ -596,7 +595,7 @@ class Bench:
     # -------------------------------------------------------------- sources
 
     def sources_for(self, case: Case) -> tuple[Path, int, list[str]]:
-        from . import corpus
+        from devtools import corpus
         dest = self.work / case.name / "sources"
         if case.practices is None:
             shutil.copytree(self.root / "sources", dest)
@@ -613,7 +612,7 @@ class Bench:
         cmd = ["make", *([f"-j{jobs}"] if jobs else []), "build", f"OUT={out}",
                f"SOURCES={sources}", *args]
         if log is not None:
-            cmd.append(f"PIPELINE={self.python} -m pipeline.bench --step-log {log}")
+            cmd.append(f"PIPELINE={self.python} -m devtools.bench --step-log {log}")
         # A make of our own, not a sub-make of `make bench` (no inherited jobserver).
         env = {k: v for k, v in os.environ.items()
                if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
@@ -870,7 +869,7 @@ def machine() -> dict:
     info = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
             "load_average": [round(x, 2) for x in os.getloadavg()]}
     try:
-        from . import pandoc
+        from pipeline import pandoc
         info["pandoc"] = subprocess.run([pandoc.executable(), "--version"], capture_output=True,
                                         text=True).stdout.split("\n")[0]
     except Exception:  # informational only
@@ -915,7 +914,6 @@ def run(plan, root: Path, work: Path | None = None, progress=print, seed: int = 
 
 def goals(report: dict) -> list[dict]:
     """One line per goal: what was measured and `met` or the distance."""
-    cases = {c["case"]: c for c in report["cases"]}
     out = []
     for c in report["cases"]:
         if c["ratio"] is not None:
@@ -1225,7 +1223,7 @@ def profile_pdf(root: Path, lang: str = "en", sources: Path | None = None,
     import io
     import pstats
 
-    from . import build as build_mod
+    from pipeline import build as build_mod
     root = root.resolve()
     templates = (templates or root / "templates").resolve()
     with tempfile.TemporaryDirectory(prefix="pipeline-profile-") as tmp:
@@ -1357,5 +1355,5 @@ if __name__ == "__main__":
     elif len(sys.argv) > 3 and sys.argv[1] == "--job":
         _job_main(sys.argv[1:])
     else:
-        sys.exit("usage: python -m pipeline.bench --step-log FILE ARGS… | --job KIND JSON "
+        sys.exit("usage: python -m devtools.bench --step-log FILE ARGS… | --job KIND JSON "
                  "(internal; run `pipeline bench`)")

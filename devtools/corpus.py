@@ -13,6 +13,7 @@ the record and the field, so record CZ-007 is the same in a corpus of 40 and of 
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import shutil
@@ -21,13 +22,25 @@ from pathlib import Path
 
 import yaml
 
-from . import rubric, vocabulary
-from .diagnostics import PipelineError, error
-from .merge import source_hash
+from pipeline.contract import BLOCK_MARKDOWN, Contract, load_contract
+from pipeline.diagnostics import PipelineError, error
+from pipeline.merge import source_hash
 
 LANGS = ("en", "uk", "pl", "cs", "sk", "hu")
 COUNTRY_LANG = {"CZ": "cs", "PL": "pl", "SK": "sk", "HU": "hu"}
 MAX_PER_COUNTRY = 999          # ids are <country>-<three digits>
+# A corpus imitates the sample book: its contract, and the labels of its codes.
+SAMPLE = Path(__file__).resolve().parent.parent / "sources"
+
+
+@functools.cache
+def contract() -> Contract:
+    from pipeline.yamldoc import load_yaml
+    doc, problems = load_yaml(SAMPLE / "contract.yaml")
+    found, more = load_contract(doc, SAMPLE / "contract.yaml")
+    if found is None:
+        raise PipelineError(problems + more)
+    return found
 MARKER = ".synthetic-corpus"   # names a folder this module may overwrite
 
 # ------------------------------------------------------------------ word lists
@@ -178,7 +191,7 @@ CHAPTERS = {  # name -> (target words, {lang: title}); context-* chapters have n
     "recommendations": (700, {"en": "Recommendations", "uk": "Рекомендації",
                               "pl": "Rekomendacje", "cs": "Doporučení", "sk": "Odporúčania",
                               "hu": "Ajánlások"}),
-    **{f"context-{c.lower()}": (105, {}) for c in vocabulary.COUNTRIES},
+    **{f"context-{c.lower()}": (105, {}) for c in COUNTRY_LANG},
 }
 CITING = {"executive-summary": 5, "comparative-analysis": 5, "recommendations": 20}
 FULL_EDITION = ["foreword", "executive-summary", "introduction", "methodology",
@@ -311,9 +324,10 @@ class _Text:
 
 def practice_ids(n: int) -> list[str]:
     """N ids spread round-robin over the four countries: CZ-001, PL-001, SK-001, HU-001, …"""
-    if n > MAX_PER_COUNTRY * len(vocabulary.COUNTRIES):
-        raise ValueError(f"at most {MAX_PER_COUNTRY * len(vocabulary.COUNTRIES)} practices")
-    return [f"{vocabulary.COUNTRIES[i % 4]}-{i // 4 + 1:03d}" for i in range(n)]
+    countries = contract().countries
+    if n > MAX_PER_COUNTRY * len(countries):
+        raise ValueError(f"at most {MAX_PER_COUNTRY * len(countries)} practices")
+    return [f"{countries[i % len(countries)]}-{i // len(countries) + 1:03d}" for i in range(n)]
 
 
 def _shape(rng: random.Random, name: str) -> str:
@@ -379,21 +393,22 @@ def record(pid: str, seed: int, langs: tuple[str, ...]) -> dict:
                       "collected": f"2024-{rng.randint(6, 12):02d}-{rng.randint(1, 28):02d}"}
     provenance["contributors"] = [actors[0]["name"]]
 
+    vocabularies = contract().vocabularies
     formalised = rng.random() < 0.6
-    partnership = {"forms": rng.sample(vocabulary.VOCABULARIES["partnership_form"],
+    partnership = {"forms": rng.sample(vocabularies["partnership_form"],
                                        rng.randint(1, 3)),
                    "formalised": formalised}
     if formalised:
-        partnership["instrument"] = rng.choice(vocabulary.VOCABULARIES["instrument"])
-    partnership["initiated_by"] = rng.choice(vocabulary.VOCABULARIES["initiated_by"])
+        partnership["instrument"] = rng.choice(vocabularies["instrument"])
+    partnership["initiated_by"] = rng.choice(vocabularies["initiated_by"])
 
-    text = {name: _prose(lang, seed, pid, name) for name in vocabulary.TRANSLATABLE}
-    authorities = [a["name"] for a in actors if a["type"] in vocabulary.LOCAL_AUTHORITY]
-    advocacy = {"activities": rng.sample(vocabulary.VOCABULARIES["advocacy_activity"],
+    text = {name: _prose(lang, seed, pid, name) for name in contract().translated}
+    authorities = [a["name"] for a in actors if a["type"] in AUTHORITY[country]]
+    advocacy = {"activities": rng.sample(vocabularies["advocacy_activity"],
                                          rng.randint(1, 3)),
                 "targets": authorities[:2],
                 "ask": text["advocacy.ask"], "outcome": text["advocacy.outcome"],
-                "outcome_level": rng.choice(vocabulary.VOCABULARIES["outcome_level"])}
+                "outcome_level": rng.choice(vocabularies["outcome_level"])}
 
     scores = _scores(rng)
     own = [a for a in ASSESSORS if a[1] == country]
@@ -405,12 +420,12 @@ def record(pid: str, seed: int, langs: tuple[str, ...]) -> dict:
         out["lang"] = lang
     out.update({
         "title": text["title"], "summary": text["summary"], "country": country,
-        "locality": loc, "scale": rng.choice(vocabulary.VOCABULARIES["scale"]),
+        "locality": loc, "scale": rng.choice(vocabularies["scale"]),
         "period": period, "status": status, "provenance": provenance, "actors": actors,
         "partnership": partnership, "advocacy": advocacy,
-        "themes": rng.sample(vocabulary.VOCABULARIES["theme"], rng.randint(1, 3)),
-        "target_groups": rng.sample(vocabulary.VOCABULARIES["target_group"], rng.randint(1, 3)),
-        "participation": rng.choice(vocabulary.VOCABULARIES["participation"]),
+        "themes": rng.sample(vocabularies["theme"], rng.randint(1, 3)),
+        "target_groups": rng.sample(vocabularies["target_group"], rng.randint(1, 3)),
+        "participation": rng.choice(vocabularies["participation"]),
     })
     if rng.random() < 0.7:
         out["reach"] = {"people": rng.randint(20, 5000), "note": text["reach.note"]}
@@ -421,7 +436,7 @@ def record(pid: str, seed: int, langs: tuple[str, ...]) -> dict:
         resources["budget"] = {"amount": rng.randint(5, 500) * 1000,
                                "currency": CURRENCY[country]}
     out["resources"] = resources
-    for name in vocabulary.BLOCK_MARKDOWN:
+    for name in BLOCK_MARKDOWN:
         out[name] = text[name]
     out["sources"] = [{"title": f"{pid} report {i + 1}",
                        "url": f"https://example.org/practices/{pid.lower()}/{i + 1}",
@@ -437,7 +452,7 @@ def _scores(rng: random.Random) -> dict:
     """Scores that give about a quarter best, half good, a quarter promising practices."""
     level = rng.choices([3, 2, 1], [1, 2, 1])[0]
     weights = {3: [0, 1, 3, 6], 2: [0, 3, 6, 2], 1: [2, 6, 3, 0]}[level]
-    return {c: rng.choices([0, 1, 2, 3], weights)[0] for c in rubric.CRITERIA}
+    return {c: rng.choices([0, 1, 2, 3], weights)[0] for c in contract().rubric.criteria}
 
 
 # ------------------------------------------------------------------ chapters
@@ -573,6 +588,9 @@ def generate(root: Path, practices: int, langs: tuple[str, ...] = LANGS,
     (root / MARKER).write_text(json.dumps({"practices": practices, "langs": list(langs),
                                            "seed": seed}) + "\n", encoding="utf-8")
     source = langs[0]
+    write("contract.yaml", (SAMPLE / "contract.yaml").read_text(encoding="utf-8"))
+    for lang in langs:
+        write(f"strings/{lang}.yaml", (SAMPLE / "strings" / f"{lang}.yaml").read_text("utf-8"))
     book = book_yaml(practices, langs, seed)
     write("book.yaml", "# A synthetic book for benchmarks (pipeline corpus).\n" + _yaml(book))
     for lang in langs[1:]:
@@ -588,7 +606,7 @@ def generate(root: Path, practices: int, langs: tuple[str, ...] = LANGS,
         write(f"practices/{pid}.yaml", _yaml(rec))
         text_lang = rec.get("lang", source)
         originals = {}
-        for name in vocabulary.TRANSLATABLE:
+        for name in contract().translated:
             value = rec
             for part in name.split("."):
                 value = value.get(part) if isinstance(value, dict) else None
