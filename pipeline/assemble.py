@@ -18,7 +18,7 @@ import jinja2
 
 from . import analysis as analysis_mod
 from . import charts as charts_mod
-from . import handouts, i18n
+from . import handouts, i18n, reference
 from .contract import NOT_STATED, is_stated
 from .diagnostics import PipelineError, error
 from .load import BookSources
@@ -98,7 +98,7 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
         "by_theme": _group(records, lambda r: r["themes"][:1]),
         "countries": contract.countries, "vocabularies": contract.vocabularies,
         "contract": contract, "rubric": contract.rubric, "criteria": contract.rubric.criteria,
-        "not_stated": NOT_STATED,
+        "not_stated": NOT_STATED, "reference": reference.fields(contract),
         "workshops": book.get("workshops") or [],
         "organisations": organisation_index(records, contract.vocabularies["actor_type"]),
         "country_context": {c: chapter_prose(sources, lang, f"context-{c.lower()}")[0]

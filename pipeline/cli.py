@@ -239,6 +239,29 @@ def verify(folder):
 
 
 @main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the page here (default: print it).")
+@_common
+def reference(project, output):
+    """The reference of the book's record format, generated from its contract: every
+    field (kind, when required), the rules, the rubric, and every vocabulary with its
+    labels in each language (Markdown; the repository keeps it in docs/)."""
+    from . import reference as reference_mod
+    from .files import write_if_changed
+    from .i18n import Strings
+    sources = project.checked_sources()
+    book = sources.book_data
+    strings = {lang: Strings(sources, lang) for lang in book["languages"]}
+    page = reference_mod.markdown(sources.contract, book["title"], strings)
+    if output:
+        write_if_changed(output, page)
+        click.echo(f"written to {output}", err=True)
+    else:
+        click.echo(page, nl=False)
+    return EXIT_OK
+
+
+@main.command()
 @click.option("--notes", is_flag=True,
               help="Print only what is missing, as one note per install command.")
 def tools(notes):
