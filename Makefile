@@ -80,9 +80,9 @@ $(error unknown edition '$(EDITION)' in EDITION; the book's editions are: $(BOOK
 endif
 endif
 
-# Longest renders first (every language's PDF, then the decks and sheets, then EPUB and
-# HTML), so that no long PDF starts last while the other cores have nothing to do.
-by_length := pdf slides sheets epub html
+# Longest renders first (the order comes with the rules, from pipeline/layout.py), so
+# that no long PDF starts last while the other cores have nothing to do.
+by_length := $(BOOK_FORMATS_LONGEST_FIRST)
 targets := $(foreach f,$(filter $(formats),$(by_length)),$(foreach l,$(langs),$(ARTEFACTS_$(EDITION)_$(l)_$(f))))
 
 # Every core by default; `make -j1 build` or `make -jN build` chooses otherwise. A sub-make

@@ -20,6 +20,7 @@ from . import analysis as analysis_mod
 from . import charts as charts_mod
 from . import handouts, i18n, reference
 from .contract import NOT_STATED, is_stated
+from .book import Edition, of_sources
 from .diagnostics import PipelineError, error
 from .load import BookSources
 from .merge import MISSING, ORIGINAL, STALE, Prose, chapter_prose, localize_book, localize_record
@@ -40,25 +41,14 @@ class Assembly:
     sheets: str = ""      # one A4 sheet per published practice, as Markdown
 
 
-def edition_config(sources: BookSources, edition: str | None) -> tuple[str, dict]:
-    book = sources.book_data
-    name = edition or book.get("default_edition")
-    editions = book.get("editions") or {}
-    if name not in editions:
-        raise PipelineError(error(sources.book.path if sources.book else sources.root,
-                                  "unknown-edition", f"edition `{name}` is not declared",
-                                  hint="declared: " + ", ".join(editions)))
-    return name, editions[name]
-
-
-def published_records(sources: BookSources, edition: dict) -> list[dict]:
+def published_records(sources: BookSources, edition: Edition) -> list[dict]:
     """The records an edition shows: published ones (with `practices: best`, only those
     with the rubric's highest label), by the contract's order of countries."""
     contract = sources.contract
     records = [d.data for d in sources.practices
                if d.data.get("editorial", {}).get("status") == PUBLISHED
                and d.data.get("editorial", {}).get("consent") is True]
-    if edition.get("practices") == "best":
+    if edition.practices == "best":
         records = [r for r in records if contract.rubric.assess(
             r["assessment"]["scores"]).label == contract.rubric.top]
     return sorted(records, key=lambda r: (contract.countries.index(r["country"]), r["id"]))
@@ -68,14 +58,16 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
              bytecode_cache: Path | None = None) -> Assembly:
     """One language of an edition. `bytecode_cache`: a folder where Jinja keeps compiled
     templates between runs."""
-    name, config = edition_config(sources, edition)
+    typed = of_sources(sources)
+    config = typed.edition(edition)
+    name = config.name
     book = sources.book_data
-    if lang not in book["languages"]:
+    if lang not in typed.languages:
         raise PipelineError(error(sources.book.path, "unknown-language",
                                   f"`{lang}` is not one of the book's languages",
                                   hint="languages: " + ", ".join(book["languages"])))
     strings = i18n.Strings(sources, lang)
-    policy = config["fallback"]
+    policy = config.fallback
     counter = _FallbackCounter()
     env = _environment(sources, lang, strings, policy, counter, bytecode_cache)
 
@@ -105,7 +97,7 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
                             for c in contract.countries},
     }
     parts = []
-    for chapter in config["chapters"]:
+    for chapter in config.chapters:
         template = f"sections/{chapter}.md.j2"
         if (sources.templates / template).exists():
             parts.append(_render(env, template, context))
@@ -159,7 +151,7 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
         # Citations (`[@PL-001]`) link to a profile only where this edition has it.
         "practice-ids": sorted(d.data["id"] for d in sources.practices
                                if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)),
-        "profiled-practices": [r["id"] for r in records] if "practices" in config["chapters"]
+        "profiled-practices": [r["id"] for r in records] if "practices" in config.chapters
         else [],
         "toc-title": strings("book.contents"),
         "strings": {k: strings(f"book.{k}") for k in

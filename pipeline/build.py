@@ -14,14 +14,14 @@ from . import fonts
 from . import render as render_mod
 from . import skeleton
 from . import translate as translate_mod
+from .book import Book, of_sources, read_book
 from .diagnostics import PipelineError, display_path, error, has_errors
 from .files import write_atomic, write_if_changed
+from .layout import FORMATS, INTERMEDIATES, LONGEST_FIRST, Layout, read_meta
 from .load import BookSources, load_sources
 from .merge import blocking_problems, translation_status
 from .validate import validate
-from .yamldoc import load_yaml
 
-FORMATS = render_mod.FORMATS
 # `assemble` is imported by the methods that use it: it loads Jinja, Babel and
 # matplotlib, which `validate` and `status` do not need.
 PACKAGE = Path(__file__).parent
@@ -33,18 +33,18 @@ class Project:
     templates: Path
     out: Path
 
-    # ------------------------------------------------------------------ paths
-    def work_dir(self, edition: str, lang: str) -> Path:
-        return self.out / ".work" / edition / lang
+    # ------------------------------------------------------------------ the book
+    def book(self, sources: BookSources | None = None) -> Book:
+        """The typed book: of loaded sources, or of book.yaml alone."""
+        book = of_sources(sources) if sources is not None else read_book(self.sources)
+        if book is None:
+            raise PipelineError(error(self.sources / "book.yaml", "no-book",
+                                      "book.yaml declares no languages or editions",
+                                      hint="run `make validate` for details"))
+        return book
 
-    def artefact(self, slug: str, edition: str, lang: str, fmt: str) -> Path:
-        """Where `build` puts one artefact (the file make tracks for it)."""
-        base = self.out / edition / lang
-        if fmt == "html":
-            return base / "html" / "index.html"
-        if fmt in ("slides", "sheets"):
-            return base / fmt / f"{slug}-{edition}-{lang}-{fmt}.pdf"
-        return base / f"{slug}-{edition}-{lang}.{fmt}"
+    def layout(self, book: Book) -> Layout:
+        return Layout(self.out, book.slug)
 
     # ------------------------------------------------------------------ stages
     def load_and_validate(self, stamp: Path | None = None) -> tuple[BookSources, list]:
@@ -77,17 +77,17 @@ class Project:
         from . import assemble as assemble_mod
         from .i18n import language_name
         fonts.named_files(self.templates)  # the charts are drawn with them
-        name, config = assemble_mod.edition_config(sources, edition)
-        if config["fallback"] == "block":
+        book = self.book(sources)
+        name = book.edition(edition).name
+        if book.edition(edition).fallback == "block":
             self.translation_gate(sources, name, lang, f"edition `{name}` refuses to build")
-        work = self.work_dir(name, lang)
+        work = self.layout(book).work(name, lang)
         result = assemble_mod.assemble(sources, lang, name,
                                        bytecode_cache=self.out / ".work" / "jinja")
-        book = sources.book_data
         metadata = dict(result.metadata)
         metadata["other-languages"] = [
             {"lang": other, "name": language_name(other), "current": other == lang,
-             "href": f"../../{other}/html/index.html"} for other in book["languages"]]
+             "href": f"../../{other}/html/index.html"} for other in book.languages]
         metadata["pagetitle"] = metadata["title"]
         write_if_changed(work / "meta.yaml",
                          yaml.safe_dump(metadata, allow_unicode=True, sort_keys=True))
@@ -102,14 +102,14 @@ class Project:
     def translation_gate(self, sources: BookSources, edition: str, lang: str, what: str) -> None:
         """Refuse, listing every field, when a text the edition shows is missing or stale."""
         from . import assemble as assemble_mod
-        _, config = assemble_mod.edition_config(sources, edition)
-        ids = {r["id"] for r in assemble_mod.published_records(sources, config)}
-        chapters = [c for c in config["chapters"]
+        book = self.book(sources)
+        chosen = book.edition(edition)
+        ids = {r["id"] for r in assemble_mod.published_records(sources, chosen)}
+        chapters = [c for c in chosen.chapters
                     if not (sources.templates / "sections" / f"{c}.md.j2").exists()]
-        if "practices" in config["chapters"]:  # the profiles show each country's context
-            source_lang = sources.book_data["source_language"]
+        if "practices" in chosen.chapters:  # the profiles show each country's context
             chapters += [name for lang_, name in sources.chapters
-                         if lang_ == source_lang and name.startswith("context-")]
+                         if lang_ == book.source_language and name.startswith("context-")]
         blocked = blocking_problems(translation_status(sources, lang, chapters, ids))
         if blocked:
             raise PipelineError([error(sources.book.path, "translation-blocked",
@@ -117,15 +117,15 @@ class Project:
                                        "missing or stale", hint="the list follows")] + blocked)
 
     def render(self, lang: str, edition: str, fmt: str) -> Path:
-        work = self.work_dir(edition, lang)
+        layout = self.layout(self.book())
+        work = layout.work(edition, lang)
         if not (work / "book.md").exists():
             raise PipelineError(error(work / "book.md", "not-assembled",
                                       "nothing assembled for this language yet",
                                       hint=f"run `pipeline assemble --lang {lang}` first"))
-        meta = render_mod.read_meta(work)
+        meta = read_meta(work)
         os.environ["SOURCE_DATE_EPOCH"] = render_mod.source_date_epoch(meta["date"])
-        slug = self._slug()
-        out = self.artefact(slug, edition, lang, fmt)
+        out = layout.artefact(edition, lang, fmt)
         if fmt == "html":
             return render_mod.render_html(work, out.parent, self.templates)
         if fmt == "epub":
@@ -136,20 +136,12 @@ class Project:
             return render_mod.render_sheets(work, out, self.templates, self.sources)
         return render_mod.render_pdf(work, out, self.templates, self.sources)
 
-    def _slug(self) -> str:
-        try:
-            return yaml.safe_load((self.sources / "book.yaml").read_text("utf-8"))["slug"]
-        except (OSError, yaml.YAMLError, KeyError, TypeError):
-            raise PipelineError(error(self.sources / "book.yaml", "no-slug",
-                                      "cannot read the book's slug")) from None
-
     def build(self, langs, formats, edition, progress=lambda line: None) -> list[Path]:
         """Everything in one process: for users and tests without make."""
-        from . import assemble as assemble_mod
         sources = self.checked_sources()
-        book = sources.book_data
-        name, _ = assemble_mod.edition_config(sources, edition)
-        langs = langs or list(book["languages"])
+        book = self.book(sources)
+        name = book.edition(edition).name
+        langs = langs or list(book.languages)
         formats = formats or list(FORMATS)
         for fmt in formats:
             if fmt not in FORMATS:
@@ -170,12 +162,9 @@ class Project:
 
     # ------------------------------------------------------------------ release
     @staticmethod
-    def release_plan(book: dict, langs=None, editions=None):
+    def release_plan(book: Book, langs=None, editions=None):
         """The release's editions and languages: as asked, else as book.yaml says."""
-        release = book.get("release") or {}
-        editions = editions or release.get("editions") or [book["default_edition"]]
-        langs = langs or release.get("languages") or book["languages"]
-        return list(editions), list(langs)
+        return list(editions or book.release.editions), list(langs or book.release.languages)
 
     def dist(self, dist_root: Path, langs=None, editions=None, gate_only=False,
              gates=True, progress=lambda line: None) -> Path | None:
@@ -188,7 +177,9 @@ class Project:
         from . import check as check_mod
         from . import dist as dist_mod
         sources = self.checked_sources()
-        editions, langs = self.release_plan(sources.book_data, langs, editions)
+        book = self.book(sources)
+        layout = self.layout(book)
+        editions, langs = self.release_plan(book, langs, editions)
         refusals = []
         for edition in editions:
             for lang in langs:
@@ -201,27 +192,23 @@ class Project:
             raise PipelineError(refusals)
         if gate_only:
             return None
-        book = sources.book_data
-        slug = book["slug"]
-        os.environ["SOURCE_DATE_EPOCH"] = render_mod.source_date_epoch(book["date"])
-        missing = [error(self.artefact(slug, e, lang, fmt), "not-built", "artefact is missing",
+        os.environ["SOURCE_DATE_EPOCH"] = render_mod.source_date_epoch(book.date)
+        missing = [error(layout.artefact(e, lang, fmt), "not-built", "artefact is missing",
                          hint=f"run `make build EDITION={e} LANGS={','.join(langs)}`")
                    for e in editions for lang in langs for fmt in FORMATS
-                   if not self.artefact(slug, e, lang, fmt).exists()]
+                   if not layout.artefact(e, lang, fmt).exists()]
         if missing:
             raise PipelineError(missing)
-        sites = {e: self.out / ".release" / f"{slug}-{book['version']}-{e}-html" for e in editions}
+        sites = {e: layout.release_site(e, book.version) for e in editions}
         for edition, site in sites.items():
-            render_mod.render_edition_site([(lang, self.work_dir(edition, lang)) for lang in langs],
+            render_mod.render_edition_site([(lang, layout.work(edition, lang)) for lang in langs],
                                            site, self.templates)
         results: dict[str, dict[str, str]] = {}
         if gates:
             problems = []
             for edition in editions:
-                report = check_mod.run_gates(
-                    self.out, edition, langs, slug,
-                    check_mod.sample_sentences_from_build(self.out, edition, langs),
-                    templates=self.templates, site=sites[edition])
+                report = check_mod.run_gates(layout, edition, langs,
+                                             templates=self.templates, site=sites[edition])
                 problems += report.diagnostics
                 for gate in report.gates:
                     progress(f"{edition}: {gate.summary()}")
@@ -229,7 +216,7 @@ class Project:
                         "passed" if gate.ran and not gate.errors else "failed"
             if has_errors(problems):
                 raise PipelineError(problems + [error(
-                    dist_root / book["version"], "release-refused",
+                    dist_root / book.version, "release-refused",
                     "the release was not written: the gates above found errors",
                     hint="fix them, or try the layout with `make dist CHECKS=0` "
                          "(such a release says it is unchecked)")])
@@ -242,7 +229,7 @@ class Project:
                                                        min(percent.values())))
                     continue
                 artefacts += [dist_mod.Artefact(edition, (lang,), fmt,
-                                                self.artefact(slug, edition, lang, fmt),
+                                                layout.artefact(edition, lang, fmt),
                                                 percent[lang]) for lang in langs]
         return dist_mod.release(sources, artefacts, dist_root,
                                 results if gates else None)
@@ -255,67 +242,61 @@ class Project:
     # ------------------------------------------------------------------ make
     def make_rules(self) -> str:
         """Rules for every language × format of every edition, with their inputs."""
-        # Only book.yaml is read: the rules name files, whatever they hold.
-        # A book.yaml that cannot be read gives rules without artefacts: the validation
-        # they still run reports its problems, once, like any other source's.
-        doc, _ = load_yaml(self.sources / "book.yaml")
-        book = doc.data if doc is not None and isinstance(doc.data, dict) else {}
-        if not (isinstance(book.get("languages"), list) and isinstance(book.get("editions"), dict)
-                and all(isinstance(x, str) for x in [*book["languages"], *book["editions"]])):
-            book = {**book, "languages": [], "editions": {}, "release": {}}
-        slug, src = book.get("slug", "book"), self.sources
+        # Only book.yaml is read: the rules name files, whatever they hold. A book.yaml
+        # that cannot be read gives rules without artefacts: the validation they still
+        # run reports its problems, once, like any other source's.
+        book = read_book(self.sources)
+        layout = Layout(Path("$(OUT)"), book.slug if book else "book")
+        src = self.sources
+        source_language = book.source_language if book else ""
         shared = sorted(str(p) for p in (
             [src / "book.yaml", src / "contract.yaml"] + list((src / "practices").glob("*.yaml"))
-            + list((src / "chapters" / str(book.get("source_language"))).glob("*.md"))))
+            + list((src / "chapters" / source_language).glob("*.md"))))
         code = sorted(str(p) for p in PACKAGE.glob("*.py"))
         templates = sorted(str(p) for p in self.templates.rglob("*")
                            if p.is_file() and "i18n" not in p.parts and "fonts" not in p.parts)
-        lines = [f"BOOK_LANGS := {' '.join(book['languages'])}",
-                 f"BOOK_EDITIONS := {' '.join(book['editions'])}",
-                 f"BOOK_DEFAULT_EDITION := {book.get('default_edition', '')}",
+        editions = list(book.editions) if book else []
+        languages = list(book.languages) if book else []
+        release = self.release_plan(book) if book else ([], [])
+        lines = [f"BOOK_LANGS := {' '.join(languages)}",
+                 f"BOOK_EDITIONS := {' '.join(editions)}",
+                 f"BOOK_DEFAULT_EDITION := {book.default_edition if book else ''}",
                  f"BOOK_FORMATS := {' '.join(FORMATS)}",
-                 f"BOOK_SLUG := {slug}", ""]
-        lines.append(f"$(OUT)/.work/validated: {' '.join(shared + code)} "
+                 f"BOOK_FORMATS_LONGEST_FIRST := {' '.join(LONGEST_FIRST)}", ""]
+        lines.append(f"{layout.validated}: {' '.join(shared + code)} "
                      f"$(wildcard {src}/translations/*/*.yaml {src}/chapters/*/*.md "
                      f"{src}/strings/*.yaml {self.templates}/i18n/*.yaml)")
         lines.append("\t@$(PIPELINE) validate --stamp $@")
-        for edition in book["editions"]:
-            for lang in book["languages"]:
-                work = f"$(OUT)/.work/{edition}/{lang}"
+        for edition in editions:
+            for lang in languages:
+                work = layout.work(edition, lang)
                 lang_inputs = (f"$(wildcard {src}/translations/{lang}/*.yaml "
                                f"{src}/chapters/{lang}/*.md {src}/strings/{lang}.yaml) "
                                f"{self.templates}/i18n/{lang}.yaml")
                 lines.append(f"{work}/book.stamp: {' '.join(shared)} {lang_inputs} "
-                             f"{' '.join(templates)} {' '.join(code)} | $(OUT)/.work/validated")
+                             f"{' '.join(templates)} {' '.join(code)} | {layout.validated}")
                 lines.append(f"\t@$(PIPELINE) assemble --lang {lang} --edition {edition} "
-                             "--validated $(OUT)/.work/validated")
+                             f"--validated {layout.validated}")
                 lines.append("\t@touch $@")
-                # Written only when their content changes, so renders follow real edits.
-                intermediates = {"book.md", "slides.md", "sheets.md", "meta.yaml",
-                                 "figures.stamp"}
-                lines.append(" ".join(f"{work}/{name}" for name in sorted(intermediates))
+                lines.append(" ".join(f"{work}/{name}" for name in sorted(INTERMEDIATES))
                              + f": {work}/book.stamp ;")
                 for fmt in FORMATS:
-                    target = self.artefact(slug, edition, lang, fmt)
-                    target = "$(OUT)/" + str(target.relative_to(self.out))
-                    document = {"slides": "slides.md", "sheets": "sheets.md"}.get(fmt, "book.md")
+                    target = layout.artefact(edition, lang, fmt)
                     lines.append(f"ARTEFACTS_{edition}_{lang}_{fmt} := {target}")
-                    lines.append(f"{target}: {work}/{document} {work}/meta.yaml "
-                                 f"{work}/figures.stamp {' '.join(templates)} "
+                    lines.append(f"{target}: {layout.document(edition, lang, fmt)} "
+                                 f"{work}/meta.yaml {work}/figures.stamp {' '.join(templates)} "
                                  f"{' '.join(code)} $(wildcard {self.templates}/fonts/*)")
                     lines.append(f"\t@$(PIPELINE) render --lang {lang} --edition {edition} "
                                  f"--format {fmt}")
-        editions, langs = self.release_plan(book) if book["editions"] else ([], [])
-        lines.append(f"RELEASE_EDITIONS := {' '.join(editions)}")
-        lines.append(f"RELEASE_LANGS := {' '.join(langs)}")
+        lines.append(f"RELEASE_EDITIONS := {' '.join(release[0])}")
+        lines.append(f"RELEASE_LANGS := {' '.join(release[1])}")
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------------ translators
     def status(self, langs: list[str] | None) -> dict:
         sources = self.checked_sources()
-        book = sources.book_data
         report = {}
-        for lang in langs or book["languages"]:
+        for lang in langs or self.book(sources).languages:
             items = translation_status(sources, lang)
             if not items:  # the source language, with no record written in another one
                 continue

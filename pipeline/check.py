@@ -12,13 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .checkers import Findings, axe, epubcheck, links, nu, pdf
-from .diagnostics import Diagnostic, PipelineError, error
+from .diagnostics import Diagnostic, error
+from .layout import FORMATS, Layout
 
 GATES = ("epubcheck", "nu", "axe", "pdf", "links")
-FORMATS = ("pdf", "epub", "html", "slides", "sheets")  # the formats the gates check
 FORMAT_OF_GATE = {"epubcheck": ("epub",), "nu": ("html", "slides"), "axe": ("html",),
                   "pdf": ("pdf", "slides", "sheets"), "links": ("html", "slides")}
 
@@ -69,25 +67,24 @@ class Artefacts:
     linked: list[tuple[list[Path], Path]] = field(default_factory=list)
 
 
-def find_artefacts(out: Path, edition: str, langs: list[str], slug: str,
+def find_artefacts(layout: Layout, edition: str, langs: list[str],
                    formats: tuple[str, ...] = FORMATS, site: Path | None = None) -> Artefacts:
     """The built files of an edition. `site`: the edition's HTML as released (languages
     side by side under a root page) instead of the build's sites."""
     epubs, pdfs, html_pages, axe_pages, missing = [], [], [], [], []
     linked: list[tuple[list[Path], Path]] = []
     site_pages: list[Path] = []
-    titles = book_titles(out, edition, langs)
     hint = f"run `make build EDITION={edition} LANGS={','.join(langs)}` first"
     for lang in langs:
-        folder = out / edition / lang
+        folder = layout.out / edition / lang
+        meta = layout.meta(edition, lang) or {}
         if not folder.is_dir():
             missing.append(error(folder, "not-built", f"nothing is built for `{lang}` in "
                                  f"edition `{edition}`", hint=hint))
             continue
-        wanted = {fmt: folder / f"{slug}-{edition}-{lang}.{fmt}" for fmt in ("pdf", "epub")}
-        wanted["html"] = (site / lang if site else folder) / "html" / "index.html"
-        for fmt in ("slides", "sheets"):
-            wanted[fmt] = folder / fmt / f"{slug}-{edition}-{lang}-{fmt}.pdf"
+        wanted = {fmt: layout.artefact(edition, lang, fmt) for fmt in FORMATS}
+        if site:
+            wanted["html"] = site / lang / "html" / "index.html"
         for fmt in (f for f in formats if f in wanted):  # other formats have no gate yet
             if not wanted[fmt].is_file():
                 missing.append(error(wanted[fmt], "not-built", f"the {fmt.upper()} of `{lang}` "
@@ -96,8 +93,11 @@ def find_artefacts(out: Path, edition: str, langs: list[str], slug: str,
             epubs.append(wanted["epub"])
         for fmt in ("pdf", "slides", "sheets"):
             if fmt in formats and wanted[fmt].is_file():
-                # Sheets carry the book's title, not its subtitle.
-                pdfs.append((lang, wanted[fmt], titles.get(lang) if fmt == "sheets" else None))
+                # A PDF must hold a sentence of its language: the subtitle (else the
+                # title); sheets carry the book's title only.
+                sentence = meta.get("title") if fmt == "sheets" else \
+                    (meta.get("subtitle") or meta.get("title"))
+                pdfs.append((lang, wanted[fmt], str(sentence) if sentence else None))
         if "slides" in formats and wanted["slides"].is_file():
             deck = wanted["slides"].parent
             html_pages.append(deck / "index.html")
@@ -116,19 +116,19 @@ def find_artefacts(out: Path, edition: str, langs: list[str], slug: str,
             site_pages.append(site / "index.html")
             html_pages.append(site / "index.html")
             axe_pages.append(site / "index.html")
-        linked.append((site_pages, site or out / edition))
+        linked.append((site_pages, site or layout.out / edition))
     return Artefacts(epubs, pdfs, html_pages, axe_pages, missing, linked)
 
 
-def run_gates(out: Path, edition: str, langs: list[str], slug: str,
-              sample_sentences: dict[str, str] | None, *, templates: Path = Path("templates"),
-              formats: tuple[str, ...] = FORMATS, site: Path | None = None,
-              axe_pages: list[Path] | None = None, parallel: bool = True) -> CheckReport:
+def run_gates(layout: Layout, edition: str, langs: list[str], *,
+              templates: Path = Path("templates"), formats: tuple[str, ...] = FORMATS,
+              site: Path | None = None, axe_pages: list[Path] | None = None,
+              parallel: bool = True) -> CheckReport:
     """Run every gate whose format is asked for, in two lanes side by side unless
     `parallel` is false; each result carries its own wall-clock time. `axe_pages` replaces
     the pages axe-core opens (default: each language's index.html; pass a landing page, a
     chapter and a practice profile once the site has several pages)."""
-    found = find_artefacts(out, edition, langs, slug, formats, site)
+    found = find_artefacts(layout, edition, langs, formats, site)
     pages = found.axe_pages if axe_pages is None else list(axe_pages)
 
     def link_check() -> Findings:
@@ -144,7 +144,7 @@ def run_gates(out: Path, edition: str, langs: list[str], slug: str,
         "nu": (len(found.html_pages), lambda: nu.check(found.html_pages)),
         "axe": (len(pages), lambda: axe.check(pages)),
         "pdf": (len(found.pdfs),
-                lambda: pdf.check(found.pdfs, templates, sample_sentences)),
+                lambda: pdf.check(found.pdfs, templates)),
         "links": (sum(len(group) for group, _ in found.linked), link_check),
     }
     names = [name for name in GATES if set(FORMAT_OF_GATE[name]) & set(formats)]
@@ -170,49 +170,6 @@ def run_gates(out: Path, edition: str, langs: list[str], slug: str,
     else:
         results = [timed(name) for name in names]
     return CheckReport(tuple(found.missing), tuple(results))
-
-
-def check_artefacts(out: Path, edition: str, langs: list[str], slug: str,
-                    sample_sentences: dict[str, str] | None, **options) -> list[Diagnostic]:
-    """Every finding of every gate on the built artefacts of `edition` in `langs`."""
-    return run_gates(out, edition, langs, slug, sample_sentences, **options).diagnostics
-
-
-def book_settings(book_yaml: Path) -> tuple[list[str], str, str]:
-    """The book's languages, default edition and slug, read from book.yaml."""
-    try:
-        book = yaml.safe_load(book_yaml.read_text(encoding="utf-8"))
-        return list(book["languages"]), str(book.get("default_edition", "")), str(book["slug"])
-    except (OSError, yaml.YAMLError, KeyError, TypeError):
-        raise PipelineError(error(book_yaml, "no-book", "cannot read the book's languages "
-                                  "and slug", hint="run `make validate` for details")) from None
-
-
-def book_titles(out: Path, edition: str, langs: list[str]) -> dict[str, str]:
-    titles = {}
-    for lang in langs:
-        try:
-            meta = yaml.safe_load((out / ".work" / edition / lang / "meta.yaml")
-                                  .read_text(encoding="utf-8"))
-            titles[lang] = str(meta["title"])
-        except (OSError, yaml.YAMLError, KeyError, TypeError):
-            continue
-    return titles
-
-
-def sample_sentences_from_build(out: Path, edition: str, langs: list[str]) -> dict[str, str]:
-    """One sentence per language that its PDF must contain: the subtitle (else the title)
-    the build wrote into the language's metadata."""
-    sentences = {}
-    for lang in langs:
-        try:
-            meta = yaml.safe_load((out / ".work" / edition / lang / "meta.yaml")
-                                  .read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
-            continue
-        if isinstance(meta, dict) and (meta.get("subtitle") or meta.get("title")):
-            sentences[lang] = str(meta.get("subtitle") or meta.get("title"))
-    return sentences
 
 
 def _plural(count: int, word: str) -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from . import build as build_mod
-from .diagnostics import PipelineError, as_json, error, has_errors, ordered, summary
+from .layout import FORMATS
+from .diagnostics import PipelineError, as_json, has_errors, ordered, summary
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 
@@ -43,6 +44,8 @@ def _common(fn):
             click.echo("interrupted; finished artefacts are complete, nothing half-written "
                        "was kept", err=True)
             code = EXIT_INTERRUPTED
+        except click.ClickException:  # a usage error: click prints it, exit status 2
+            raise
         except Exception as exc:  # a bug of ours: one line, the traceback only on request
             if os.environ.get("PIPELINE_DEBUG"):
                 raise
@@ -119,7 +122,7 @@ def assemble(project, lang, edition, stamp):
 @main.command()
 @click.option("--lang", required=True, help="Language code, e.g. uk.")
 @click.option("--edition", required=True, help="Edition name.")
-@click.option("--format", "fmt", type=click.Choice(build_mod.FORMATS), required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
 @_common
 def render(project, lang, edition, fmt):
     """Render one artefact from its assembled Markdown (an intermediate of `build`)."""
@@ -161,18 +164,17 @@ def check(project, edition, langs, formats, fmt):
     """
     from . import check as check_mod  # the checkers are an optional extra: import on use
 
-    book_langs, default_edition, slug = check_mod.book_settings(project.sources / "book.yaml")
-    edition = edition or default_edition
-    langs = _split(langs) or book_langs
-    formats = tuple(_split(formats) or check_mod.FORMATS)
-    unknown = [f for f in formats if f not in build_mod.FORMATS]
-    if unknown:
-        raise PipelineError(error("--formats", "unknown-format", f"unknown format `{unknown[0]}`",
-                                  hint="choose from " + ", ".join(build_mod.FORMATS)))
-    sentences = check_mod.sample_sentences_from_build(project.out, edition, langs)
-    report = check_mod.run_gates(project.out, edition, langs, slug, sentences,
-                                 templates=project.templates,
-                                 formats=tuple(f for f in formats if f in check_mod.FORMATS))
+    book = project.book()
+    edition = book.edition(edition).name
+    langs = _split(langs) or list(book.languages)
+    formats = tuple(_split(formats) or FORMATS)
+    for value, allowed, what in ((langs, book.languages, "language"), (formats, FORMATS, "format")):
+        unknown = [v for v in value if v not in allowed]
+        if unknown:
+            raise click.UsageError(f"unknown {what} `{unknown[0]}`; choose from "
+                                   + ", ".join(allowed))
+    report = check_mod.run_gates(project.layout(book), edition, langs,
+                                 templates=project.templates, formats=formats)
     problems = ordered(report.diagnostics)
     if fmt == "json":
         click.echo(json.dumps({

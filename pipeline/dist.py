@@ -24,9 +24,13 @@ import jinja2
 from . import i18n
 from .diagnostics import Diagnostic, PipelineError, error
 from .files import atomic_dir, write_atomic
+from .layout import FORMATS
 from .load import BookSources
 
-FORMAT_ORDER = ("pdf", "epub", "html", "slides", "slides-html", "sheets")
+# The files a release holds per artefact, in the order of the landing page: the formats,
+# the deck followed by its HTML version.
+FORMAT_ORDER = tuple(f for fmt in FORMATS for f in ((fmt, "slides-html") if fmt == "slides"
+                                                     else (fmt,)))
 MANIFEST, SUMS = "manifest.json", "SHA256SUMS"
 
 

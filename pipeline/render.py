@@ -14,22 +14,15 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import yaml
 
 from . import fonts, pandoc
 from .diagnostics import PipelineError, error
 from .files import atomic_dir, atomic_path, write_if_changed
+from .layout import read_meta
 from .parallel import jobs, map_ordered
 from .sanitize import clean_document, clean_fragment, clean_html
 
-FORMATS = ("pdf", "epub", "html", "slides", "sheets")
 PDF_VARIANT = "pdf/ua-1"  # tagged, with a structure tree; reproducible
-
-
-def read_meta(work: Path) -> dict:
-    """The metadata `assemble` wrote beside the Markdown (read with libyaml: it is large)."""
-    return yaml.load((work / "meta.yaml").read_text(encoding="utf-8"),
-                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def read_ast(work: Path, templates: Path, document: str = "book.md") -> str:

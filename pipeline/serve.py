@@ -175,12 +175,14 @@ def make_handler(root: Path, state: PreviewState):
 def serve(project, edition: str | None, host: str, port: int, log) -> None:
     import watchfiles
 
+    from .book import of_sources
     from .load import load_sources
 
     loaded, _ = load_sources(project.sources, project.templates)
-    book = loaded.book_data
-    languages = list(book.get("languages") or [])
-    name = edition or book.get("default_edition", "full")
+    book = of_sources(loaded)
+    languages = list(book.languages) if book else []
+    name = edition or (book.default_edition if book else "full")
+    source_language = book.source_language if book else ""
     state = PreviewState(lambda langs: rebuild(project, name, langs, state, log), languages)
     server = http.server.ThreadingHTTPServer((host, port), make_handler(project.out / name, state))
     server.daemon_threads = True
@@ -194,6 +196,6 @@ def serve(project, edition: str | None, host: str, port: int, log) -> None:
                                             part.startswith(".") for part in Path(p).parts)):
             changed = [Path(p) for _, p in changes]
             state.changed(affected_languages(changed, project.sources, languages,
-                                             book.get("source_language", "en")))
+                                             source_language))
     finally:
         server.shutdown()

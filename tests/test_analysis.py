@@ -8,7 +8,8 @@ import pytest
 
 from conftest import SAMPLE, TEMPLATES
 from pipeline.analysis import analyse as analyse_with
-from pipeline.assemble import assemble, edition_config, published_records
+from pipeline.assemble import assemble, published_records
+from pipeline.book import of_sources
 from pipeline.charts import draw
 from pipeline.i18n import Strings
 from pipeline.load import load_sources
@@ -33,7 +34,7 @@ VOCABULARIES = SOURCES.contract.vocabularies
 
 @pytest.fixture(scope="module")
 def records(sample):
-    return published_records(sample, edition_config(sample, None)[1])
+    return published_records(sample, of_sources(sample).edition())
 
 
 @pytest.fixture(scope="module")

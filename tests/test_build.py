@@ -132,10 +132,11 @@ def test_build_prints_progress_and_a_summary(built):
 # ---------------------------------------------------------------- deck and sheets
 
 def published(lang="en"):
-    from pipeline.assemble import edition_config, published_records
+    from pipeline.assemble import published_records
+    from pipeline.book import of_sources
     from pipeline.load import load_sources
     sources, _ = load_sources(ROOT / "sources", ROOT / "templates")
-    return sources, published_records(sources, edition_config(sources, None)[1])
+    return sources, published_records(sources, of_sources(sources).edition())
 
 
 @pytest.mark.parametrize("lang", LANGS)
