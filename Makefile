@@ -141,7 +141,7 @@ status: $(VENV)/.installed
 check: $(VENV)/.installed node_modules/.installed
 	@$(PIPELINE) check $(if $(EDITION),--edition $(EDITION)) \
 	  $(if $(LANGS),--langs $(subst $(space),$(comma),$(LANGS))) \
-	  --formats $(subst $(space),$(comma),$(strip $(formats)))
+	  $(if $(strip $(formats)),--formats $(subst $(space),$(comma),$(strip $(formats))))
 
 ## system-deps: install from Debian what `make check` and the best PDF output need (as root)
 # Chromium runs axe-core, Java runs EPUBCheck and the Nu checker, HarfBuzz-Subset lets
