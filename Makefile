@@ -172,13 +172,13 @@ $(VENV)/.bench-installed: $(VENV)/.installed $(BENCH_LOCK)
 bench: $(VENV)/.bench-installed
 	@$(PIPELINE) bench --json $(OUT)/bench.json $(BENCH_ARGS)
 
-## lock: refresh requirements*.lock to the newest versions pyproject.toml allows (then test, commit)
+## lock: write requirements*.lock from pyproject.toml (UPGRADE=1: newest versions allowed)
 UV := uv==0.13.9
 lock:
 	@rm -rf $(OUT)/.lock-tools && $(PYTHON) -m venv $(OUT)/.lock-tools
 	@$(OUT)/.lock-tools/bin/python -m pip install --quiet --disable-pip-version-check "$(UV)"
 	echo "setuptools>=68" | $(OUT)/.lock-tools/bin/uv pip compile --quiet --universal \
-	  --python-version 3.11 --generate-hashes --upgrade pyproject.toml - \
+	  --python-version 3.11 --generate-hashes $(if $(UPGRADE),--upgrade) pyproject.toml - \
 	  --extra test --extra check -o $(LOCK)
 	echo "setuptools>=68" | $(OUT)/.lock-tools/bin/uv pip compile --quiet --universal \
 	  --python-version 3.11 --generate-hashes pyproject.toml - \

@@ -18,7 +18,7 @@ import jinja2
 
 from . import analysis as analysis_mod
 from . import charts as charts_mod
-from . import handouts, i18n, reference
+from . import assess, handouts, i18n, reference
 from .contract import NOT_STATED, is_stated
 from .book import Edition, of_sources
 from .diagnostics import PipelineError, error
@@ -91,6 +91,7 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
         "countries": contract.countries, "vocabularies": contract.vocabularies,
         "contract": contract, "rubric": contract.rubric, "criteria": contract.rubric.criteria,
         "not_stated": NOT_STATED, "reference": reference.fields(contract),
+        "agreement": assess.agreement(records, contract),
         "workshops": book.get("workshops") or [],
         "organisations": organisation_index(records, contract.vocabularies["actor_type"]),
         "country_context": {c: chapter_prose(sources, lang, f"context-{c.lower()}")[0]
@@ -388,6 +389,7 @@ def _environment(sources: BookSources, lang: str, strings: i18n.Strings, policy:
         anchor=lambda pid: "practice-" + str(pid).lower(),
         practice_link=lambda pid: f"[{pid}](#practice-{str(pid).lower()})",
         share=lambda v: i18n.format_percent(v, lang),
+        decimal=lambda v: i18n.format_number(round(v, 2), lang),
         figure=figure,
     )
     env.globals.update(S=strings, L=strings.label, ORIGINAL=ORIGINAL, MISSING=MISSING,

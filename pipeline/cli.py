@@ -409,6 +409,119 @@ def new_practice(project, country):
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- collecting and assessing
+
+@main.command()
+@click.option("--langs", help="Languages of the form's labels, the first the default "
+              "(default: the book's).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("practice-form.xlsx"), show_default=True)
+@_common
+def form(project, langs, output):
+    """Write an XLSForm to collect practices with KoboToolbox, ODK Collect or Enketo.
+
+    It asks every question of a practice record a contributor can answer, with the
+    contract's codes as choices labelled in each language, the actors as a repeat group,
+    and the contract's constraints (dates in order, counts not negative, the end of a
+    completed practice, at most four themes). Upload it as it is; import what the tool
+    exports with `pipeline import`."""
+    from . import collect
+    from .i18n import Strings
+    sources = project.checked_sources()
+    book = project.book(sources)
+    languages = _split(langs) or list(book.languages)
+    unknown = [lang for lang in languages if lang not in sources.strings]
+    if unknown:
+        raise click.UsageError(f"no interface strings for `{unknown[0]}`")
+    strings = {lang: Strings(sources, lang) for lang in languages}
+    collect.write_form(output, sources.contract, book, languages, strings)
+    click.echo(f"form written to {output} ({len(collect.questions(sources.contract, book))} "
+               f"questions, labels in {', '.join(languages)})", err=True)
+    return EXIT_OK
+
+
+@main.command("import")
+@click.argument("export", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--partial", is_flag=True,
+              help="Import the good submissions even when others have problems.")
+@click.option("--lang", help="Language of the submissions' prose (default: the book's "
+              "source language).")
+@_common
+def import_command(project, export, partial, lang):
+    """Turn a KoboToolbox or ODK export of the form (XLSX, or CSV) into draft records.
+
+    Each submission becomes practices/<ID>.yaml with the next free id of its country and
+    `editorial.status: draft`; its uuid is kept in `provenance.submission`, so importing
+    the same export again adds only new submissions and never overwrites a record.
+    Problems are listed as FILE:SHEET!CELL; nothing is written while one remains, unless
+    --partial. Exit status 1 when there are problems."""
+    from . import collect
+    sources = project.checked_sources()
+    result = collect.import_submissions(sources, project.book(sources), export,
+                                        partial=partial, lang=lang)
+    _print_problems(collect.report_lines(result))
+    for path in result.written:
+        click.echo(path)
+    click.echo(f"{len(result.written)} draft record(s) written, {len(result.skipped)} "
+               f"submission(s) already imported, {len(result.problems)} problem(s)"
+               + ("; nothing written" if result.problems and not partial else ""), err=True)
+    return EXIT_ERRORS if result.problems else EXIT_OK
+
+
+@main.group()
+def assess():
+    """Scoring workbooks for assessors, and reading their scores back."""
+
+
+@assess.command("export")
+@click.option("--assessor", required=True, help="The assessor's name.")
+@click.option("--country", required=True, help="The assessor's country (ISO code).")
+@click.option("--lang", help="Language of the workbook (default: the book's source language).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@_common
+def assess_export(project, assessor, country, lang, output):
+    """Write a scoring workbook for one assessor: a row per practice under review (id,
+    title and summary in the assessor's language), a column per rubric criterion limited
+    to the rubric's scores, and a comment column."""
+    from . import assess as assess_mod
+    from .i18n import Strings
+    sources = project.checked_sources()
+    book = project.book(sources)
+    lang = lang or book.source_language
+    if lang not in book.languages:
+        raise click.UsageError(f"`{lang}` is not one of the book's languages: "
+                               + ", ".join(book.languages))
+    count = assess_mod.export_workbook(output, sources, assessor, country.upper(), lang,
+                                       Strings(sources, lang))
+    click.echo(f"{output}: {count} practice(s) to score for {assessor}", err=True)
+    return EXIT_OK
+
+
+@assess.command("import")
+@click.argument("workbooks", nargs=-1, required=True,
+                type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_common
+def assess_import(project, workbooks):
+    """Read scoring workbooks back: record each assessor's scores in the records, check
+    the contract's assessor rules, compute the consensus (the median score; of two
+    middle ones the lower), and list the criteria where assessors differ by 2 points or
+    more, for a consensus meeting. Nothing is written while a workbook has a problem."""
+    from . import assess as assess_mod
+    sources = project.checked_sources()
+    result = assess_mod.import_workbooks(sources, list(workbooks))
+    _print_problems(assess_mod.report(result))
+    for path in result.written:
+        click.echo(path)
+    if result.disagreements:
+        click.echo("To discuss at a consensus meeting (scores 2 points or more apart):",
+                   err=True)
+        for line in result.disagreements:
+            click.echo(f"  {line}", err=True)
+    click.echo(f"{len(result.written)} record(s) updated, {len(result.problems)} problem(s)"
+               + ("; nothing written" if result.problems else ""), err=True)
+    return EXIT_ERRORS if result.problems else EXIT_OK
+
+
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--languages", default="en", show_default=True,

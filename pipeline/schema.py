@@ -44,6 +44,12 @@ def practice_schema(contract: Contract) -> dict:
                 "allowed": list(vocabularies[name])}
 
     rubric = contract.rubric
+
+    def scores(required: bool) -> dict:
+        return {"type": "dict", "required": required, "schema": {
+            code: {"type": "integer", "required": True, "min": rubric.low, "max": rubric.high}
+            for code in rubric.criteria}}
+
     return {
         "id": {"type": "string", "required": True, "regex": contract.id_pattern},
         "lang": {"type": "string", "regex": LANG_RE},
@@ -62,6 +68,7 @@ def practice_schema(contract: Contract) -> dict:
             "workshop": _OPTIONAL_TEXT,
             "collected": _DATE,
             "contributors": _TEXT_LIST,
+            "submission": _OPTIONAL_TEXT,  # the uuid of the form submission it came from
         }},
         "actors": {"type": "list", "required": True, "minlength": contract.actors_minimum,
                    "maxlength": MAX_ITEMS, "schema": {
@@ -115,10 +122,9 @@ def practice_schema(contract: Contract) -> dict:
                                   "name": _TEXT,
                                   "country": {"type": "string", "required": True,
                                               "regex": "[A-Z]{2}"},
+                                  "scores": scores(False),  # this assessor's own
                               }}},
-            "scores": {"type": "dict", "required": True, "schema": {
-                code: {"type": "integer", "required": True, "min": rubric.low, "max": rubric.high}
-                for code in rubric.criteria}},
+            "scores": scores(True),  # the consensus
         }},
         "editorial": {"type": "dict", "required": True, "schema": {
             "status": {"type": "string", "required": True, "allowed": list(EDITORIAL_STATUS)},
