@@ -27,25 +27,28 @@ def fields(contract: Contract) -> list[Field]:
     """Every leaf field of a record, in the schema's order."""
     out: list[Field] = []
 
-    def walk(schema: dict, prefix: str, required: bool) -> None:
+    def walk(schema: dict, prefix: str, required: bool, below_top: bool) -> None:
+        """`required`: every field from the top is required; `below_top`: every field
+        below the top-level one is (the top one may be required to publish)."""
         for name, rule in schema.items():
             path = f"{prefix}{name}"
-            needed = required and rule.get("required", False)
+            own = rule.get("required", False)
+            needed, inner_needed = required and own, (below_top and own) if prefix else True
             inner = rule.get("schema")
             if rule.get("type") == "dict" and isinstance(inner, dict) and inner:
-                walk(inner, path + ".", needed)
+                walk(inner, path + ".", needed, inner_needed)
                 continue
             if rule.get("type") == "list" and isinstance(inner, dict) \
                     and inner.get("type") == "dict":
-                walk(inner["schema"], path + "[].", needed)
+                walk(inner["schema"], path + "[].", needed, inner_needed)
                 continue
             top = path.split(".")[0].split("[")[0]
-            state = "always" if needed else "publish" if top in contract.to_publish \
-                else "optional"
+            state = "always" if needed else "publish" \
+                if top in contract.to_publish and inner_needed else "optional"
             out.append(Field(path, _kind(path, rule), state, CODED_FIELDS.get(path),
                              top in contract.may_be_not_stated))
 
-    walk(practice_schema(contract), "", True)
+    walk(practice_schema(contract), "", True, True)
     return out
 
 
@@ -98,7 +101,7 @@ def markdown(contract: Contract, title: str, strings: dict) -> str:
             kind = "a country: " + ", ".join(f"`{c}`" for c in contract.countries)
         elif f.path == "id":
             kind = f"`{_cell(contract.id_pattern)}`, equal to the file name"
-        elif f.path.startswith("assessment.scores."):
+        elif re.match(r"assessment\.(assessors\[\]\.)?scores\.", f.path):
             kind = f"whole number from {contract.rubric.low} to {contract.rubric.high}"
         kind = SPECIAL.get(f.path, kind)
         out.append(f"| `{f.path}` | {kind} | {REQUIRED[f.required]} | "
