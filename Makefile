@@ -61,6 +61,8 @@ LANGS   ?= $(BOOK_LANGS)
 FORMATS ?= $(BOOK_FORMATS)
 langs   := $(subst $(comma),$(space),$(LANGS))
 formats := $(subst $(comma),$(space),$(FORMATS))
+# What a language's render process makes: the formats of this run (all by default).
+RENDER_FORMATS = $(subst $(space),$(comma),$(strip $(formats)))
 
 # An unknown language, format or edition stops make before anything is built (status 2).
 ifneq ($(BOOK_LANGS),)
@@ -106,9 +108,11 @@ build: $(VENV)/.installed $(RULES) $(OUT)/.work/validated $(targets)
 	@$(PIPELINE) tools --notes
 
 ## slides: only the symposium deck (16:9 PDF and offline HTML) of each language
+slides: formats := slides
 slides: $(VENV)/.installed $(RULES) $(foreach l,$(langs),$(ARTEFACTS_$(EDITION)_$(l)_slides))
 
 ## sheets: only the one-page practice sheets (A4 PDFs with QR codes) of each language
+sheets: formats := sheets
 sheets: $(VENV)/.installed $(RULES) $(foreach l,$(langs),$(ARTEFACTS_$(EDITION)_$(l)_sheets))
 
 ## dist: a release in dist/<version>/ (release editions × languages, checksums, landing page)

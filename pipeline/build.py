@@ -280,14 +280,17 @@ class Project:
                 lines.append("\t@touch $@")
                 lines.append(" ".join(f"{work}/{name}" for name in sorted(INTERMEDIATES))
                              + f": {work}/book.stamp ;")
-                for fmt in FORMATS:
-                    target = layout.artefact(edition, lang, fmt)
+                # Every format of a language in one process (imports and the document
+                # are shared), those of this make run (RENDER_FORMATS) longest first.
+                targets = [str(layout.artefact(edition, lang, fmt)) for fmt in FORMATS]
+                for fmt, target in zip(FORMATS, targets):
                     lines.append(f"ARTEFACTS_{edition}_{lang}_{fmt} := {target}")
-                    lines.append(f"{target}: {layout.document(edition, lang, fmt)} "
-                                 f"{work}/meta.yaml {work}/figures.stamp {' '.join(templates)} "
-                                 f"{' '.join(code)} $(wildcard {self.templates}/fonts/*)")
-                    lines.append(f"\t@$(PIPELINE) render --lang {lang} --edition {edition} "
-                                 f"--format {fmt}")
+                documents = sorted({str(layout.document(edition, lang, f)) for f in FORMATS})
+                lines.append(f"{' '.join(targets)} &: {' '.join(documents)} "
+                             f"{work}/meta.yaml {work}/figures.stamp {' '.join(templates)} "
+                             f"{' '.join(code)} $(wildcard {self.templates}/fonts/*)")
+                lines.append(f"\t@$(PIPELINE) render --lang {lang} --edition {edition} "
+                             "--formats $(RENDER_FORMATS)")
         lines.append(f"RELEASE_EDITIONS := {' '.join(release[0])}")
         lines.append(f"RELEASE_LANGS := {' '.join(release[1])}")
         return "\n".join(lines) + "\n"

@@ -122,13 +122,23 @@ def assemble(project, lang, edition, stamp):
 @main.command()
 @click.option("--lang", required=True, help="Language code, e.g. uk.")
 @click.option("--edition", required=True, help="Edition name.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
+@click.option("--formats", default=",".join(FORMATS), show_default=True,
+              help="Comma-separated formats, rendered in this process longest first.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Only this format.")
 @_common
-def render(project, lang, edition, fmt):
-    """Render one artefact from its assembled Markdown (an intermediate of `build`)."""
-    started = time.monotonic()
-    path = project.render(lang, edition, fmt)
-    click.echo(f"  {fmt:<4} {lang}  {path}  ({time.monotonic() - started:.1f} s)", err=True)
+def render(project, lang, edition, formats, fmt):
+    """Render artefacts of one language from its assembled Markdown (an intermediate of
+    `build`): one process for all of them, so imports and the document are shared."""
+    from .layout import LONGEST_FIRST
+    wanted = [fmt] if fmt else _split(formats) or []
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise click.UsageError(f"unknown format `{unknown[0]}`; choose from "
+                               + ", ".join(FORMATS))
+    for each in (f for f in LONGEST_FIRST if f in wanted):
+        started = time.monotonic()
+        path = project.render(lang, edition, each)
+        click.echo(f"  {each:<4} {lang}  {path}  ({time.monotonic() - started:.1f} s)", err=True)
     return EXIT_OK
 
 

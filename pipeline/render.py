@@ -8,6 +8,7 @@ book, the 16:9 deck, the A4 sheets). Every artefact is written atomically.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -27,8 +28,15 @@ PDF_VARIANT = "pdf/ua-1"  # tagged, with a structure tree; reproducible
 
 def read_ast(work: Path, templates: Path, document: str = "book.md") -> str:
     """The document as a sanitized pandoc AST (JSON), read in pandoc's sandbox; a large
-    one by several pandoc processes at once."""
+    one by several pandoc processes at once. Read once per process while the document
+    and its metadata are unchanged: the PDF, the EPUB and the HTML share it."""
     path = work / document
+    stamp = tuple(p.stat().st_mtime_ns for p in (path, work / "meta.yaml"))
+    return _read_ast(path, work, templates, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_ast(path: Path, work: Path, templates: Path, stamp: tuple) -> str:
     return clean_document(pandoc.read_parts(
         path.read_text(encoding="utf-8"),
         ["--from", pandoc.MARKDOWN, "--metadata-file", str(work / "meta.yaml"),
