@@ -65,7 +65,7 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
     if lang not in typed.languages:
         raise PipelineError(error(sources.book.path, "unknown-language",
                                   f"`{lang}` is not one of the book's languages",
-                                  hint="languages: " + ", ".join(book["languages"])))
+                                  hint="languages: " + ", ".join(typed.languages)))
     strings = i18n.Strings(sources, lang)
     policy = config.fallback
     counter = _FallbackCounter()

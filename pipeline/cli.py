@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import build as build_mod
-from .layout import FORMATS
+from .layout import FORMATS, LONGEST_FIRST
 from .diagnostics import PipelineError, as_json, has_errors, ordered, summary
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
@@ -63,6 +63,14 @@ def _print_problems(diagnostics) -> None:
 
 def _split(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.replace(" ", ",").split(",") if v.strip()] if value else None
+
+
+def _known(values, allowed, what: str) -> None:
+    """A usage error (exit status 2) naming the first of `values` not in `allowed`."""
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise click.UsageError(f"unknown {what} `{unknown[0]}`; choose from "
+                               + ", ".join(allowed))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -129,12 +137,8 @@ def assemble(project, lang, edition, stamp):
 def render(project, lang, edition, formats, fmt):
     """Render artefacts of one language from its assembled Markdown (an intermediate of
     `build`): one process for all of them, so imports and the document are shared."""
-    from .layout import LONGEST_FIRST
     wanted = [fmt] if fmt else _split(formats) or []
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown:
-        raise click.UsageError(f"unknown format `{unknown[0]}`; choose from "
-                               + ", ".join(FORMATS))
+    _known(wanted, FORMATS, "format")
     for each in (f for f in LONGEST_FIRST if f in wanted):
         started = time.monotonic()
         path = project.render(lang, edition, each)
@@ -178,11 +182,8 @@ def check(project, edition, langs, formats, fmt):
     edition = book.edition(edition).name
     langs = _split(langs) or list(book.languages)
     formats = tuple(_split(formats) or FORMATS)
-    for value, allowed, what in ((langs, book.languages, "language"), (formats, FORMATS, "format")):
-        unknown = [v for v in value if v not in allowed]
-        if unknown:
-            raise click.UsageError(f"unknown {what} `{unknown[0]}`; choose from "
-                                   + ", ".join(allowed))
+    _known(langs, book.languages, "language")
+    _known(formats, FORMATS, "format")
     report = check_mod.run_gates(project.layout(book), edition, langs,
                                  templates=project.templates, formats=formats)
     problems = ordered(report.diagnostics)
@@ -498,9 +499,7 @@ def assess_export(project, assessor, country, lang, output):
     sources = project.checked_sources()
     book = project.book(sources)
     lang = lang or book.source_language
-    if lang not in book.languages:
-        raise click.UsageError(f"`{lang}` is not one of the book's languages: "
-                               + ", ".join(book.languages))
+    _known([lang], book.languages, "language")
     count = assess_mod.export_workbook(output, sources, assessor, country.upper(), lang,
                                        Strings(sources, lang))
     click.echo(f"{output}: {count} practice(s) to score for {assessor}", err=True)

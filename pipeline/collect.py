@@ -345,8 +345,7 @@ def import_submissions(sources: BookSources, book: Book, path: Path, *, partial:
             record = {"lang": lang, **record}
         country = record.get("country")
         if not found and isinstance(country, str):
-            number = next(n for n in range(1, 1000) if f"{country}-{n:03d}" not in used)
-            pid = f"{country}-{number:03d}"
+            pid = contract.next_id(country, used)
             used.add(pid)
             record = {"id": pid, **record}
             doc = YamlDocument(Path(f"{pid}.yaml"), record)

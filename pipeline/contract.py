@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, PipelineError, error
 from .yamldoc import YamlDocument, lookup
 
 NOT_STATED = "not_stated"  # a field a record's sources do not state, where the contract allows it
@@ -136,6 +136,15 @@ class Contract:
     def id_pattern(self) -> str:
         """Record ids: a country of the contract, a hyphen, three digits."""
         return "(" + "|".join(self.countries) + ")-[0-9]{3}"
+
+    @staticmethod
+    def next_id(country: str, used) -> str:
+        """The lowest record id of `country` not in `used` (`PL-004` after PL-001–003)."""
+        for number in range(1, 1000):
+            if f"{country}-{number:03d}" not in used:
+                return f"{country}-{number:03d}"
+        raise PipelineError(error("--country", "no-free-id",
+                                  f"every id from {country}-001 to {country}-999 is taken"))
 
     def group_of(self, vocabulary: str, code: str) -> str | None:
         return next((g for g, codes in self.groups.get(vocabulary, {}).items() if code in codes),

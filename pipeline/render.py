@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-
 from . import fonts, pandoc
 from .diagnostics import PipelineError, error
 from .files import atomic_dir, atomic_path, write_if_changed

@@ -67,8 +67,7 @@ def new_practice(sources: BookSources, country: str) -> tuple[Path, str]:
                                   hint="countries: " + ", ".join(contract.countries)))
     used = {d.path.stem for d in sources.practices}
     used |= {p.stem for p in (sources.root / "practices").glob(f"{country}-*.yaml")}
-    number = next(n for n in range(1, 1000) if f"{country}-{n:03d}" not in used)
-    pid = f"{country}-{number:03d}"
+    pid = contract.next_id(country, used)
     book = sources.book_data
     workshops = [w for w in book.get("workshops") or []
                  if isinstance(w, dict) and w.get("country") == country]
