@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from . import translate as translate_mod
 from .book import Book, of_sources, read_book
 from .diagnostics import PipelineError, display_path, error, has_errors
 from .files import write_atomic, write_if_changed
-from .layout import FORMATS, INTERMEDIATES, LONGEST_FIRST, Layout, read_meta
+from .layout import BESIDE_LAYOUT, FORMATS, INTERMEDIATES, LONGEST_FIRST, Layout, read_meta
 from .load import BookSources, load_sources
 from .merge import blocking_problems, translation_status
 from .validate import validate
@@ -136,6 +137,53 @@ class Project:
             return render_mod.render_sheets(work, out, self.templates, self.sources)
         return render_mod.render_pdf(work, out, self.templates, self.sources)
 
+    def render_many(self, lang: str, edition: str, formats,
+                    done=lambda fmt, path, seconds: None) -> list[Path]:
+        """Several formats of one language, longest first, with the document read once.
+        The formats made by pandoc (EPUB, HTML) run on a thread beside those WeasyPrint
+        lays out here (or beside each other): the thread mostly waits for pandoc, so both
+        cores work when one language is rebuilt. `done` hears of each artefact as it is complete; a failure
+        of either side is raised after both have finished (each artefact is written
+        whole or not at all)."""
+        ordered = [f for f in LONGEST_FIRST if f in formats]
+        beside = [f for f in ordered if f in BESIDE_LAYOUT]
+        here = [f for f in ordered if f not in BESIDE_LAYOUT] or beside[1:]
+        beside = [f for f in beside if f not in here]
+
+        def run(fmts: list[str]) -> list[Path]:
+            paths = []
+            for fmt in fmts:
+                started = time.monotonic()
+                paths.append(self.render(lang, edition, fmt))
+                done(fmt, paths[-1], time.monotonic() - started)
+            return paths
+
+        if not (beside and here):
+            return run(ordered)
+        self.read_document(lang, edition)  # once, before two threads would both read it
+        with ThreadPoolExecutor(1, thread_name_prefix="pandoc") as pool:
+            other = pool.submit(run, beside)
+            try:
+                paths = run(here)
+            except PipelineError as exc:
+                failed = exc.diagnostics
+                paths = []
+            else:
+                failed = []
+            try:
+                paths += other.result()
+            except PipelineError as exc:
+                failed = failed + exc.diagnostics
+        if failed:
+            raise PipelineError(failed)
+        return paths
+
+    def read_document(self, lang: str, edition: str) -> None:
+        layout = self.layout(self.book())
+        work = layout.work(edition, lang)
+        if (work / "book.md").exists():
+            render_mod.read_ast(work, self.templates)
+
     def build(self, langs, formats, edition, progress=lambda line: None) -> list[Path]:
         """Everything in one process: for users and tests without make."""
         sources = self.checked_sources()
@@ -148,16 +196,15 @@ class Project:
                 raise PipelineError(error("--formats", "unknown-format",
                                           f"unknown format `{fmt}`",
                                           hint="choose from " + ", ".join(FORMATS)))
-        built, total, step = [], len(langs) * len(formats), 0
+        built, total = [], len(langs) * len(formats)
         for lang in langs:
             self.assemble(sources, lang, name)
-            for fmt in formats:
-                step += 1
-                started = time.monotonic()
-                path = self.render(lang, name, fmt)
-                progress(f"[{step}/{total}] {fmt:<4} {lang}  {path}  "
-                         f"({time.monotonic() - started:.1f} s)")
+
+            def done(fmt, path, seconds, lang=lang):
                 built.append(path)
+                progress(f"[{len(built)}/{total}] {fmt:<4} {lang}  {path}  ({seconds:.1f} s)")
+
+            self.render_many(lang, name, formats, done)
         return built
 
     # ------------------------------------------------------------------ release

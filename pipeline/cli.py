@@ -7,13 +7,12 @@ import functools
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import click
 
 from . import build as build_mod
-from .layout import FORMATS, LONGEST_FIRST
+from .layout import FORMATS
 from .diagnostics import PipelineError, as_json, has_errors, ordered, summary
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
@@ -136,13 +135,12 @@ def assemble(project, lang, edition, stamp):
 @_common
 def render(project, lang, edition, formats, fmt):
     """Render artefacts of one language from its assembled Markdown (an intermediate of
-    `build`): one process for all of them, so imports and the document are shared."""
+    `build`): one process for all of them, so imports and the document are shared, and
+    pandoc writes the EPUB and HTML while WeasyPrint lays out the PDFs."""
     wanted = [fmt] if fmt else _split(formats) or []
     _known(wanted, FORMATS, "format")
-    for each in (f for f in LONGEST_FIRST if f in wanted):
-        started = time.monotonic()
-        path = project.render(lang, edition, each)
-        click.echo(f"  {each:<4} {lang}  {path}  ({time.monotonic() - started:.1f} s)", err=True)
+    project.render_many(lang, edition, wanted, lambda each, path, seconds: click.echo(
+        f"  {each:<4} {lang}  {path}  ({seconds:.1f} s)", err=True))
     return EXIT_OK
 
 

@@ -13,6 +13,9 @@ import yaml
 # longest renders first, so that no long PDF starts last while other cores idle.
 FORMATS = ("pdf", "epub", "html", "slides", "sheets")
 LONGEST_FIRST = ("pdf", "slides", "sheets", "epub", "html")
+# Formats whose work is done by other programs (pandoc, pagefind) while this process waits:
+# a language's render runs them beside the ones WeasyPrint lays out in Python.
+BESIDE_LAYOUT = ("epub", "html")
 # What `assemble` writes for one language of an edition; each written only when its
 # content changes, so that renders follow real edits.
 INTERMEDIATES = ("book.md", "slides.md", "sheets.md", "meta.yaml", "figures.stamp")

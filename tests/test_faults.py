@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import re
+import shutil
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -56,6 +57,21 @@ def test_killing_a_pdf_render_never_leaves_a_truncated_pdf(mini_book, tmp_path):
     assert done.returncode == 0, done.stderr
     assert pdf_is_whole(pdf)
     assert not list(pdf.parent.glob(".*.part")), "leftovers of killed runs are cleaned"
+
+
+def test_a_failing_format_neither_stops_nor_hides_the_others(mini_book, tmp_path):
+    # One render process makes all formats, pandoc's beside WeasyPrint's: when the HTML
+    # fails, the PDF is still made whole, and the failure is reported once, clearly.
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / "pandoc" / "site-parts.html").write_text("$if(broken$\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("build", "--sources", mini_book, "--templates", templates, "--out", out,
+                   "--langs", "en", "--formats", "pdf,html")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.count("error:") == 1 and "site-parts.html" in done.stderr, done.stderr
+    assert pdf_is_whole(next((out / "full" / "en").glob("*.pdf")))
+    assert not (out / "full" / "en" / "html").exists()
 
 
 def test_missing_or_old_pandoc_is_one_clear_message(mini_book, tmp_path):
