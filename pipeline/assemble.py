@@ -55,9 +55,9 @@ def published_records(sources: BookSources, edition: Edition) -> list[dict]:
 
 
 def assemble(sources: BookSources, lang: str, edition: str | None = None,
-             bytecode_cache: Path | None = None) -> Assembly:
-    """One language of an edition. `bytecode_cache`: a folder where Jinja keeps compiled
-    templates between runs."""
+             cache: Path | None = None) -> Assembly:
+    """One language of an edition. `cache`: a folder for what may be reused between runs
+    (Jinja's compiled templates, the charts); without it everything is made anew."""
     typed = of_sources(sources)
     config = typed.edition(edition)
     name = config.name
@@ -69,7 +69,8 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
     strings = i18n.Strings(sources, lang)
     policy = config.fallback
     counter = _FallbackCounter()
-    env = _environment(sources, lang, strings, policy, counter, bytecode_cache)
+    env = _environment(sources, lang, strings, policy, counter,
+                       cache and cache / "jinja")
 
     localized_book, _ = localize_book(sources, lang)
     contract = sources.contract
@@ -82,7 +83,9 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
         records.append(record)
 
     analysis = analysis_mod.analyse(records, contract)
-    charts = {c.name: c for c in charts_mod.draw(analysis, strings, sources.templates / "fonts")}
+    fonts = sources.templates / "fonts"
+    charts = {c.name: c for c in charts_mod.draw(
+        analysis, strings, fonts, cache and cache / f"charts-{name}-{lang}.json")}
     context = {
         "analysis": analysis, "charts": charts,
         "book": localized_book, "lang": lang, "edition": name, "policy": policy,
@@ -178,7 +181,8 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
     figures["cover.svg"] = charts_mod.cover(
         title.text, subtitle.text if subtitle else "", book["publisher"],
         strings(f"book.editions.{name}") if name in ("full", "brief") else name,
-        i18n.format_partial_date(book["date"], lang), sources.templates / "fonts")
+        i18n.format_partial_date(book["date"], lang), fonts,
+        cache and cache / f"cover-{name}-{lang}.json")
     # The sheets' QR codes are drawn by their render (only it needs them): here, their URLs.
     figures["qr.json"] = json.dumps(qr_urls, indent=0, sort_keys=True).encode()
     return Assembly(lang, name, markdown, metadata, counter.count, figures, slides, sheets)

@@ -83,8 +83,7 @@ class Project:
         if book.edition(edition).fallback == "block":
             self.translation_gate(sources, name, lang, f"edition `{name}` refuses to build")
         work = self.layout(book).work(name, lang)
-        result = assemble_mod.assemble(sources, lang, name,
-                                       bytecode_cache=self.out / ".work" / "jinja")
+        result = assemble_mod.assemble(sources, lang, name, cache=self.out / ".work" / "cache")
         metadata = dict(result.metadata)
         metadata["other-languages"] = [
             {"lang": other, "name": language_name(other), "current": other == lang,

@@ -3,15 +3,25 @@
 Deterministic bytes (fixed hash salt, no date), text drawn as paths in the book's own font
 (so every reader and every format shows the same glyphs), and grey levels with hatching so
 the charts survive greyscale printing. Each chart comes with localized alt text.
+
+Drawing costs more than the rest of assembling a language (matplotlib's import alone), so
+a caller may give a cache file: charts are then drawn again only when what they show,
+their strings, the fonts, matplotlib or this code changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
 from .analysis import Analysis
+from .diagnostics import PipelineError
+from .files import write_atomic
 from .i18n import Strings, format_number
 
 # Fills of the stacked bars, in order: tones of the book's blue and hatching, so that
@@ -22,6 +32,7 @@ HATCHES = ("", "//", "..", "xx", "", "\\\\", "++", "--")
 
 
 INK = "#1b1f24"
+FACES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")  # of templates/fonts/
 
 
 def _fill(i: int) -> dict:
@@ -51,7 +62,7 @@ def _figure_class(fonts: Path):
         # Only our fonts: a machine's own "Noto Sans" (another version) must not win.
         font_manager.fontManager.ttflist = []
         font_manager.fontManager.afmlist = []
-        for face in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+        for face in FACES:
             font_manager.fontManager.addfont(str(fonts / face))
         matplotlib.rcParams.update({
             "svg.hashsalt": "policy-paper", "svg.fonttype": "path",
@@ -148,18 +159,58 @@ def themes(a: Analysis, S: Strings, Figure) -> Chart:
     return Chart("themes", _svg(fig), S("charts.themes_caption"), alt)
 
 
-def draw(a: Analysis, S: Strings, fonts: Path) -> list[Chart]:
+def draw(a: Analysis, S: Strings, fonts: Path, cache: Path | None = None) -> list[Chart]:
     if not a.countries:
         return []
-    Figure = _figure_class(fonts)
-    return [practices_by_country(a, S, Figure), outcomes_by_country(a, S, Figure),
-            themes(a, S, Figure)]
+
+    def charts() -> list[Chart]:
+        Figure = _figure_class(fonts)
+        return [practices_by_country(a, S, Figure), outcomes_by_country(a, S, Figure),
+                themes(a, S, Figure)]
+
+    return _reused(cache, fonts, (repr(a), S.lang, repr(S.data)), charts)
 
 
 def cover(title: str, subtitle: str, publisher: str, edition: str, date: str,
-          fonts: Path) -> bytes:
+          fonts: Path, cache: Path | None = None) -> bytes:
     """The EPUB's cover: the book's colours and its title, drawn as paths (an e-reader
     shows the cover as an image, without the book's fonts)."""
+    args = (title, subtitle, publisher, edition, date)
+    return _reused(cache, fonts, args,
+                   lambda: [Chart("cover", _cover(*args, fonts), "", "")])[0].svg
+
+
+def _reused(cache: Path | None, fonts: Path, inputs: tuple,
+            draw_them: Callable[[], list[Chart]]) -> list[Chart]:
+    """The charts in `cache` if they were drawn from the same inputs, else drawn now (and
+    kept there). A cache that cannot be read or written only costs the drawing."""
+    if cache is None:
+        return draw_them()
+    digest = hashlib.sha256()
+    for part in (Path(__file__).read_bytes(), metadata.version("matplotlib").encode(),
+                 *[(fonts / face).read_bytes() for face in FACES], repr(inputs).encode()):
+        digest.update(hashlib.sha256(part).digest())
+    key = digest.hexdigest()
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        if kept["key"] == key:
+            return [Chart(c["name"], c["svg"].encode(), c["caption"], c["alt"])
+                    for c in kept["charts"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    charts = draw_them()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache, json.dumps({"key": key, "charts": [
+            {"name": c.name, "svg": c.svg.decode(), "caption": c.caption, "alt": c.alt}
+            for c in charts]}))
+    except (OSError, PipelineError):
+        pass
+    return charts
+
+
+def _cover(title: str, subtitle: str, publisher: str, edition: str, date: str,
+           fonts: Path) -> bytes:
     import textwrap
     fig = _figure_class(fonts)(figsize=(6, 9))
     fig.patch.set_facecolor(GREYS[0])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -120,6 +122,33 @@ def test_charts_are_deterministic_localized_and_described(sample, records):
     assert "Polska" in first[0].alt and "najlepsza" in first[0].alt.lower()
     uk = draw(a, Strings(sample, "uk"), TEMPLATES / "fonts")
     assert [c.svg for c in uk] != [c.svg for c in first]
+
+
+def test_charts_are_reused_only_while_what_they_show_is_unchanged(sample, records, tmp_path):
+    fonts, cache = TEMPLATES / "fonts", tmp_path / "charts.json"
+    everything, fewer = analyse(records), analyse(records[1:])
+    pl, uk = Strings(sample, "pl"), Strings(sample, "uk")
+    kept = draw(everything, pl, fonts, cache)
+    assert cache.is_file()
+    assert draw(everything, pl, fonts, cache) == kept == draw(everything, pl, fonts)
+    assert draw(fewer, pl, fonts, cache) == draw(fewer, pl, fonts) != kept
+    assert draw(everything, uk, fonts, cache) == draw(everything, uk, fonts) != kept
+    cache.write_text("{not json", encoding="utf-8")  # a damaged cache costs only the drawing
+    assert draw(everything, pl, fonts, cache) == kept
+
+
+def test_assembling_unchanged_sources_again_does_not_draw(tmp_path):
+    program = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pipeline.assemble import assemble\n"
+        "from pipeline.load import load_sources\n"
+        f"sources, _ = load_sources(Path({str(SAMPLE)!r}), Path({str(TEMPLATES)!r}))\n"
+        f"assemble(sources, 'pl', cache=Path({str(tmp_path)!r}))\n"
+        "print('matplotlib' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]
 
 
 def test_rubric_annex_is_rendered_from_the_rubric_data(books):
