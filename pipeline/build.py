@@ -141,9 +141,9 @@ class Project:
         """Several formats of one language, longest first, with the document read once.
         The formats made by pandoc (EPUB, HTML) run on a thread beside those WeasyPrint
         lays out here (or beside each other): the thread mostly waits for pandoc, so both
-        cores work when one language is rebuilt. `done` hears of each artefact as it is complete; a failure
-        of either side is raised after both have finished (each artefact is written
-        whole or not at all)."""
+        cores work when one language is rebuilt. `done` hears of each artefact as it is
+        complete. A failure on either side is raised when both have finished, with the
+        other side's (each artefact is written whole or not at all)."""
         ordered = [f for f in LONGEST_FIRST if f in formats]
         beside = [f for f in ordered if f in BESIDE_LAYOUT]
         here = [f for f in ordered if f not in BESIDE_LAYOUT] or beside[1:]
@@ -159,7 +159,7 @@ class Project:
 
         if not (beside and here):
             return run(ordered)
-        self.read_document(lang, edition)  # once, before two threads would both read it
+        self._read_document(lang, edition)  # once, not by both threads at the same time
         with ThreadPoolExecutor(1, thread_name_prefix="pandoc") as pool:
             other = pool.submit(run, beside)
             try:
@@ -177,7 +177,8 @@ class Project:
             raise PipelineError(failed)
         return paths
 
-    def read_document(self, lang: str, edition: str) -> None:
+    def _read_document(self, lang: str, edition: str) -> None:
+        """Read the assembled book into the render cache, if there is one to read."""
         layout = self.layout(self.book())
         work = layout.work(edition, lang)
         if (work / "book.md").exists():
