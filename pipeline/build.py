@@ -157,6 +157,8 @@ class Project:
                 done(fmt, paths[-1], time.monotonic() - started)
             return paths
 
+        if here:
+            render_mod.preload_weasyprint(self.templates, self._work(lang, edition))
         if not (beside and here):
             return run(ordered)
         self._read_document(lang, edition)  # once, not by both threads at the same time
@@ -177,10 +179,12 @@ class Project:
             raise PipelineError(failed)
         return paths
 
+    def _work(self, lang: str, edition: str) -> Path:
+        return self.layout(self.book()).work(edition, lang)
+
     def _read_document(self, lang: str, edition: str) -> None:
         """Read the assembled book into the render cache, if there is one to read."""
-        layout = self.layout(self.book())
-        work = layout.work(edition, lang)
+        work = self._work(lang, edition)
         if (work / "book.md").exists():
             render_mod.read_ast(work, self.templates)
 

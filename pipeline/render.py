@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -172,6 +173,22 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
                     f"--resource-path={sources}:{work}",
                     "-o", str(tmp)], stdin=ast, what=str(work / "book.md"), sandbox=False)
     return out
+
+
+def preload_weasyprint(templates: Path, work: Path) -> None:
+    """Start importing WeasyPrint (half a second of Python) on a thread, so that it is
+    loaded while pandoc reads the document; fonts are isolated first, as for every
+    layout. Only a head start: a failed import is reported by the layout that needs it."""
+    fonts.isolate(templates, work)
+
+    def load() -> None:
+        try:
+            import weasyprint  # noqa: F401
+            from weasyprint.text.fonts import FontConfiguration  # noqa: F401
+        except Exception:  # the layout's own import raises it again, and says why
+            pass
+
+    threading.Thread(target=load, name="preload-weasyprint", daemon=True).start()
 
 
 def _weasyprint(html: str, css: Path, work: Path, templates: Path, sources: Path,
