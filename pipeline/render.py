@@ -191,6 +191,29 @@ def preload_weasyprint(templates: Path, work: Path) -> None:
     threading.Thread(target=load, name="preload-weasyprint", daemon=True).start()
 
 
+def memoize_page_references() -> None:
+    """pydyf (WeasyPrint's PDF writer) builds the references of all pages anew each time
+    `PDF.page_references` is read, and WeasyPrint reads it once per tagged element and
+    per link: a cost that grows with pages × elements (1.5 of the 7.5 s of writing a
+    308-page PDF). The value only changes when a page is added, so it is kept until
+    then; the PDF's bytes are the same."""
+    import pydyf
+
+    build = pydyf.PDF.page_references.fget
+    if getattr(build, "memoized", False):
+        return
+
+    def page_references(pdf):
+        count = len(pdf.pages["Kids"])
+        kept = pdf.__dict__.get("_page_references")
+        if kept is None or kept[0] != count:
+            kept = pdf.__dict__["_page_references"] = (count, build(pdf))
+        return kept[1]
+
+    page_references.memoized, page_references.original = True, build
+    pydyf.PDF.page_references = property(page_references)
+
+
 def _weasyprint(html: str, css: Path, work: Path, templates: Path, sources: Path,
                 document_name: str = "book.md"):
     """A laid-out WeasyPrint document, with the book's fonts and no other; resources only
@@ -199,6 +222,8 @@ def _weasyprint(html: str, css: Path, work: Path, templates: Path, sources: Path
     fonts.isolate(templates, work)  # before WeasyPrint creates its font configuration
     import weasyprint  # imported here: it is slow to import and only PDFs need it
     from weasyprint.text.fonts import FontConfiguration
+
+    memoize_page_references()
 
     font_config = FontConfiguration()  # without it, @font-face rules are ignored
     fetcher = safe_fetcher([templates, sources, work])

@@ -1,0 +1,38 @@
+"""Rendering details that are ours rather than a tool's: what we change in how WeasyPrint
+writes a PDF must not change the PDF."""
+
+from __future__ import annotations
+
+import pydyf
+import weasyprint
+
+from pipeline.render import PDF_VARIANT, memoize_page_references
+
+
+def test_remembered_page_references_leave_a_tagged_pdf_byte_identical(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    # Links and headings on many pages: each is a tagged element whose page WeasyPrint
+    # looks up, the work the memo saves.
+    html = '<html lang="en"><title>Memo</title>' + "".join(f'<h1 id="s{i}">Section {i}</h1><p><a href="#s{(i + 7) % 40}">see</a> '
+                   + "text " * 300 + "</p>" for i in range(40))
+    document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
+    memoize_page_references()
+    memo = pydyf.PDF.page_references
+    try:
+        pydyf.PDF.page_references = property(memo.fget.original)
+        plain = document.write_pdf(pdf_variant=PDF_VARIANT)
+    finally:
+        pydyf.PDF.page_references = memo
+    assert len(document.pages) > 10
+    assert document.write_pdf(pdf_variant=PDF_VARIANT) == plain
+
+
+def test_remembered_page_references_follow_added_pages():
+    memoize_page_references()
+    pdf = pydyf.PDF()
+    seen = []
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        seen.append(pdf.page_references)
+    assert [len(refs) for refs in seen] == [1, 2, 3]
+    assert pdf.page_references == pydyf.PDF.page_references.fget.original(pdf)
