@@ -151,7 +151,11 @@ def assemble(sources: BookSources, lang: str, edition: str | None = None,
         "version": book["version"],
         "edition": strings(f"book.editions.{name}") if name in ("full", "brief") else name,
         "notice": localized_book["notice"].text if localized_book.get("notice") else "",
-        "page-prefix": strings("book.page", page="").strip(),
+        # "p. {page}", "{page}. o.": the words before and after a page number, joined
+        # to it by no-break spaces.
+        **dict(zip(("page-before", "page-after"), (
+            part.replace(" ", "\u00a0") for part in
+            strings("book.page", page="\0").partition("\0")[::2]))),
         # Citations (`[@PL-001]`) link to a profile only where this edition has it.
         "practice-ids": sorted(d.data["id"] for d in sources.practices
                                if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)),

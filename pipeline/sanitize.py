@@ -25,7 +25,7 @@ TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", 
 ATTRIBUTES = {
     "*": {"id", "class", "lang", "dir", "title", "role", "aria-label", "aria-labelledby",
           "aria-describedby", "aria-hidden"},
-    "a": {"href", "hreflang", "data-page-prefix"},
+    "a": {"href", "hreflang", "data-page-before", "data-page-after"},
     "img": {"src", "alt", "width", "height"},
     "ol": {"start", "type", "reversed"},
     "td": {"colspan", "rowspan", "style"},

@@ -65,6 +65,11 @@ def test_every_language_has_a_pdf_with_embedded_fonts_and_its_own_text(built, la
     assert "\ufffd" not in text
     letters = {"uk": "їєґі", "pl": "ąęłż", "cs": "řěů", "sk": "ľôä", "hu": "őű", "en": "the"}[lang]
     assert all(ch in text for ch in letters), f"{lang}: {letters}"
+    # A cited practice is followed by its page, worded as the language does ("p. 27",
+    # "27. o.").
+    wording = yaml.safe_load((ROOT / "templates" / "i18n" / f"{lang}.yaml").read_text("utf-8"))
+    page = re.escape(wording["book"]["page"]).replace(r"\{page\}", r"\d+").replace(r"\ ", r"\s")
+    assert re.search(rf"[A-Z]{{2}}-\d{{3}},\s{page}\)", text), (lang, page)
 
 
 @pytest.mark.parametrize("lang", LANGS)
