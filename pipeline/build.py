@@ -145,8 +145,11 @@ class Project:
         complete. A failure on either side is raised when both have finished, with the
         other side's (each artefact is written whole or not at all)."""
         ordered = [f for f in LONGEST_FIRST if f in formats]
+        laid_out = [f for f in ordered if f not in BESIDE_LAYOUT]
+        if laid_out:
+            render_mod.preload_weasyprint(self.templates, self._work(lang, edition))
         beside = [f for f in ordered if f in BESIDE_LAYOUT]
-        here = [f for f in ordered if f not in BESIDE_LAYOUT] or beside[1:]
+        here = laid_out or beside[1:]
         beside = [f for f in beside if f not in here]
 
         def run(fmts: list[str]) -> list[Path]:
@@ -157,8 +160,6 @@ class Project:
                 done(fmt, paths[-1], time.monotonic() - started)
             return paths
 
-        if here:
-            render_mod.preload_weasyprint(self.templates, self._work(lang, edition))
         if not (beside and here):
             return run(ordered)
         self._read_document(lang, edition)  # once, not by both threads at the same time
