@@ -146,8 +146,9 @@ class Project:
         other side's (each artefact is written whole or not at all)."""
         ordered = [f for f in LONGEST_FIRST if f in formats]
         laid_out = [f for f in ordered if f not in BESIDE_LAYOUT]
+        work = self.layout(self.book()).work(edition, lang)
         if laid_out:
-            render_mod.preload_weasyprint(self.templates, self._work(lang, edition))
+            render_mod.preload_weasyprint(self.templates, work)
         beside = [f for f in ordered if f in BESIDE_LAYOUT]
         here = laid_out or beside[1:]
         beside = [f for f in beside if f not in here]
@@ -162,7 +163,8 @@ class Project:
 
         if not (beside and here):
             return run(ordered)
-        self._read_document(lang, edition)  # once, not by both threads at the same time
+        if (work / "book.md").exists():  # read once, not by both threads at the same time
+            render_mod.read_ast(work, self.templates)
         with ThreadPoolExecutor(1, thread_name_prefix="pandoc") as pool:
             other = pool.submit(run, beside)
             try:
@@ -179,15 +181,6 @@ class Project:
         if failed:
             raise PipelineError(failed)
         return paths
-
-    def _work(self, lang: str, edition: str) -> Path:
-        return self.layout(self.book()).work(edition, lang)
-
-    def _read_document(self, lang: str, edition: str) -> None:
-        """Read the assembled book into the render cache, if there is one to read."""
-        work = self._work(lang, edition)
-        if (work / "book.md").exists():
-            render_mod.read_ast(work, self.templates)
 
     def build(self, langs, formats, edition, progress=lambda line: None) -> list[Path]:
         """Everything in one process: for users and tests without make."""

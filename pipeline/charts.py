@@ -11,6 +11,7 @@ their strings, the fonts, matplotlib or this code changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -186,11 +187,7 @@ def _reused(cache: Path | None, fonts: Path, inputs: tuple,
     kept there). A cache that cannot be read or written only costs the drawing."""
     if cache is None:
         return draw_them()
-    digest = hashlib.sha256()
-    for part in (Path(__file__).read_bytes(), metadata.version("matplotlib").encode(),
-                 *[(fonts / face).read_bytes() for face in FACES], repr(inputs).encode()):
-        digest.update(hashlib.sha256(part).digest())
-    key = digest.hexdigest()
+    key = hashlib.sha256(_drawing_digest(fonts) + repr(inputs).encode()).hexdigest()
     try:
         kept = json.loads(cache.read_text(encoding="utf-8"))
         if kept["key"] == key:
@@ -207,6 +204,17 @@ def _reused(cache: Path | None, fonts: Path, inputs: tuple,
     except (OSError, PipelineError):
         pass
     return charts
+
+
+@functools.lru_cache(maxsize=4)
+def _drawing_digest(fonts: Path) -> bytes:
+    """What every chart's look depends on besides its data: this code, matplotlib's
+    version and the fonts (read once per process, not once per chart set)."""
+    digest = hashlib.sha256()
+    for part in (Path(__file__).read_bytes(), metadata.version("matplotlib").encode(),
+                 *[(fonts / face).read_bytes() for face in FACES]):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.digest()
 
 
 def _cover(title: str, subtitle: str, publisher: str, edition: str, date: str,
