@@ -262,10 +262,98 @@ def _write_pdf(rendered, path: Path) -> None:
 
 
 def render_pdf(work: Path, out: Path, templates: Path, sources: Path) -> Path:
+    """The book as a tagged A4 PDF, laid out in parts (see `paginate`) and written whole."""
     fonts.named_files(templates)
     html = to_html(read_ast(work, templates), templates / "pandoc" / "print.html", work)
-    _write_pdf(_weasyprint(html, templates / "css" / "print.css", work, templates, sources), out)
+    _refuse_uncovered(html, work, "book.md", templates)
+    documents = _lay_out_parts(html, templates / "css" / "print.css", work, templates, sources)
+    _write_pdf(documents[0].copy([page for d in documents for page in d.pages]), out)
     return out
+
+
+class _Parts:
+    """What one process keeps of a book's layout: the parts it laid out last, and what
+    they were laid out with (one font configuration and stylesheet for all parts)."""
+
+    def __init__(self, key: str, css: Path, work: Path, templates: Path, sources: Path):
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.key = key
+        self.font_config = FontConfiguration()
+        self.fetcher = safe_fetcher([templates, sources, work])
+        self.stylesheet = weasyprint.CSS(filename=str(css), base_url=str(templates.resolve()) + "/",
+                                         url_fetcher=self.fetcher, font_config=self.font_config)
+        self.layouts: dict[str, object] = {}
+
+
+_PARTS: dict[Path, _Parts] = {}  # per work folder; the live preview keeps a few books
+_KEEP_BOOKS = 3
+PAGE_MAP = "pages.json"  # the last layout's anchor pages: the first guess of the next one
+
+
+def _lay_out_parts(html: str, css: Path, work: Path, templates: Path, sources: Path) -> list:
+    """The book's parts laid out by WeasyPrint, reusing those this process laid out before
+    from the same input; each part only with the book's fonts and resources from inside
+    the book."""
+    from . import paginate
+
+    fonts.isolate(templates, work)  # before WeasyPrint creates its font configuration
+    import weasyprint
+
+    memoize_page_references()
+    key = paginate.digest(css.read_text(encoding="utf-8"), *(
+        f"{f.name} {f.stat().st_size} {f.stat().st_mtime_ns}"
+        for f in sorted(fonts.folder(templates).iterdir())))
+    state = _PARTS.pop(work, None)
+    if state is None or state.key != key:
+        state = _Parts(key, css, work, templates, sources)
+    _PARTS[work] = state
+    while len(_PARTS) > _KEEP_BOOKS:
+        del _PARTS[next(iter(_PARTS))]
+    base_url = str(work.resolve()) + "/"
+    laid: dict[str, object] = {}
+
+    def lay_out(part: str, first_page: int):
+        name = paginate.digest(part, str(first_page))
+        document = state.layouts.get(name) or laid.get(name)
+        if document is None:
+            stylesheets = [state.stylesheet]
+            if first_page > 1:
+                stylesheets.append(weasyprint.CSS(
+                    string=f"@page :first {{ counter-reset: page {first_page} }}"))
+            document = weasyprint.HTML(string=part, base_url=base_url,
+                                       url_fetcher=state.fetcher).render(
+                stylesheets=stylesheets, font_config=state.font_config,
+                pdf_variant=PDF_VARIANT)
+            if state.fetcher.refused:
+                refused, state.fetcher.refused = state.fetcher.refused, []
+                raise PipelineError([error(work, "refused-resource",
+                                           f"refused to load `{url}`: {why}",
+                                           hint="reference only files inside the book")
+                                     for url, why in refused])
+        laid[name] = document
+        return document
+
+    known = _read_page_map(work)
+    # cuts found not to start a page are only remembered for the same stylesheet and fonts
+    joined = frozenset(known.get("joined", ()) if known.get("key") == key else ())
+    documents, pages, joined = paginate.paginate(html, lay_out, known.get("pages"), joined)
+    state.layouts = {name: d for name, d in laid.items() if any(d is k for k in documents)}
+    write_if_changed(work / PAGE_MAP, json.dumps(
+        {"key": key, "pages": pages, "joined": sorted(joined)}, sort_keys=True, indent=0))
+    return documents
+
+
+def _read_page_map(work: Path) -> dict:
+    """The last layout's page map, if it is one; anything else is no guess at all."""
+    try:
+        data = json.loads((work / PAGE_MAP).read_text(encoding="utf-8"))
+        return {"key": str(data["key"]),
+                "pages": {str(k): int(v) for k, v in data["pages"].items()},
+                "joined": [str(n) for n in data["joined"]]}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
 
 
 def render_slides(work: Path, out: Path, templates: Path, sources: Path) -> Path:

@@ -1,10 +1,11 @@
 """Live preview for editors and translators: `make serve`.
 
 Serves the HTML edition on localhost at once, builds a language's HTML the first time one
-of its pages is asked for, and, on every change of the sources or templates, rebuilds the
-languages the change concerns that someone is looking at (the others when they are next
-asked for), then reloads the browser. A build error does not stop the server: the page
-shows it.
+of its pages is asked for (its book PDF the first time the PDF is), and, on every change
+of the sources or templates, rebuilds what the change concerns and someone is looking at
+(the rest when it is next asked for), then reloads the browser. The PDF is laid out in
+this process, which keeps the layout of the book's parts: after an edit only the parts
+it changed are laid out again. A build error does not stop the server: the page shows it.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ RELOAD_SCRIPT = b"""<script>
 
 class PreviewState:
     """What the server shows: the last build's error (or none), who is listening, and
-    which languages need building before their pages are served. `build(langs)` builds
-    the given languages' HTML (None: the pages on disk are served as they are)."""
+    which artefacts need building before they are served. An artefact is a language's
+    HTML or its book PDF, `(lang, "html")` or `(lang, "pdf")`; `build(targets)` builds
+    them (None: what is on disk is served as it is)."""
+
+    FORMATS = ("html", "pdf")
 
     def __init__(self, build=None, languages=()):
         self.error = ""
@@ -38,8 +42,9 @@ class PreviewState:
         self.lock = threading.Lock()
         self.build = build
         self.languages = list(languages)
-        self.stale = set(languages)  # to build before their next page is served
-        self.viewed: set[str] = set()  # rebuilt as soon as a change concerns them
+        # to build before they are next served
+        self.stale = {(lang, fmt) for lang in languages for fmt in self.FORMATS}
+        self.viewed: set[tuple[str, str]] = set()  # rebuilt as soon as a change concerns them
         self.building = threading.Lock()
 
     def notify(self):
@@ -47,19 +52,22 @@ class PreviewState:
             for listener in self.listeners:
                 listener.put("reload")
 
-    def ensure(self, lang: str) -> None:
-        """Build `lang` first if it is stale (a request waits for it)."""
-        self.viewed.add(lang)
+    def ensure(self, lang: str, fmt: str = "html") -> None:
+        """Build an artefact first if it is stale (a request waits for it)."""
+        self.viewed.add((lang, fmt))
         with self.building:
-            if self.build and lang in self.stale:
-                self.stale.discard(lang)
-                self.build([lang])
+            if self.build and (lang, fmt) in self.stale:
+                self.stale.discard((lang, fmt))
+                self.build([(lang, fmt)])
 
     def changed(self, langs: list[str]) -> None:
         """Sources changed: rebuild what is being looked at, then reload the pages."""
         with self.building:
-            self.stale.update(langs)
-            now = [lang for lang in langs if lang in self.viewed]
+            touched = {(lang, fmt) for lang in langs for fmt in self.FORMATS}
+            self.stale.update(touched)
+            now = sorted(touched & self.viewed, key=lambda t: (self.languages.index(t[0])
+                                                                if t[0] in self.languages else 0,
+                                                                self.FORMATS.index(t[1])))
             if self.build and now:
                 self.stale.difference_update(now)
                 self.build(now)
@@ -88,15 +96,23 @@ def affected_languages(changed: list[Path], sources: Path, languages: list[str],
     return [lang for lang in languages if lang in out]
 
 
-def rebuild(project, edition: str, langs: list[str], state: PreviewState, log) -> None:
+def rebuild(project, edition: str, targets: list[tuple[str, str]], state: PreviewState,
+            log) -> None:
+    """Assemble each language once and render the asked formats, in this process: its
+    layout of the book's parts stays warm, so a PDF after an edit lays out only the
+    parts the edit changed."""
     started = time.monotonic()
+    langs = list(dict.fromkeys(lang for lang, _ in targets))
     try:
         sources = project.checked_sources()
         for lang in langs:
             project.assemble(sources, lang, edition)
-            project.render(lang, edition, "html")
+            for fmt in [f for other, f in targets if other == lang]:
+                project.render(lang, edition, fmt)
         state.error = ""
-        log(f"built {', '.join(langs)} in {time.monotonic() - started:.1f} s")
+        done = ", ".join(f"{lang} ({', '.join(f for o, f in targets if o == lang)})"
+                         for lang in langs)
+        log(f"built {done} in {time.monotonic() - started:.1f} s")
     except PipelineError as exc:
         state.error = "\n".join(d.format() for d in exc.diagnostics)
         log(f"build failed:\n{state.error}")
@@ -119,9 +135,12 @@ def make_handler(root: Path, state: PreviewState):
                 self.send_header("Location", f"/{state.languages[0]}/html/index.html")
                 self.end_headers()
                 return None
-            lang = url.strip("/").split("/", 1)[0]
+            steps = url.strip("/").split("/")
+            lang = steps[0]
             if lang in state.languages:
-                state.ensure(lang)
+                # the book's PDF lies in the language's folder; everything else is the HTML
+                book_pdf = len(steps) == 2 and steps[1].endswith(".pdf")
+                state.ensure(lang, "pdf" if book_pdf else "html")
             path = Path(self.translate_path(url))
             if path.is_dir():
                 path = path / "index.html"
@@ -183,13 +202,15 @@ def serve(project, edition: str | None, host: str, port: int, log) -> None:
     languages = list(book.languages) if book else []
     name = edition or (book.default_edition if book else "full")
     source_language = book.source_language if book else ""
-    state = PreviewState(lambda langs: rebuild(project, name, langs, state, log), languages)
+    state = PreviewState(lambda targets: rebuild(project, name, targets, state, log), languages)
     server = http.server.ThreadingHTTPServer((host, port), make_handler(project.out / name, state))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     first = languages[0] if languages else "en"
-    log(f"preview at http://{host}:{port}/{first}/html/index.html — each language is built "
-        "when first opened; Ctrl-C stops it")
+    pdf = project.layout(book).artefact(name, first, "pdf").name if book else "…pdf"
+    log(f"preview at http://{host}:{port}/{first}/html/index.html, the PDF at "
+        f"http://{host}:{port}/{first}/{pdf} — each is built when first opened and rebuilt "
+        "on every change; Ctrl-C stops it")
     try:
         for changes in watchfiles.watch(project.sources, project.templates,
                                         watch_filter=lambda _, p: not any(

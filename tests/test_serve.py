@@ -79,6 +79,11 @@ def test_the_preview_answers_at_once_and_builds_a_language_when_first_asked(mini
         assert (out / "full" / "uk" / "html" / "intro.html").exists()
         assert not (out / "full" / "en").exists(), "only the language asked for is built"
         assert time.monotonic() - started < 120
+        # the book PDF is built when it is first asked for, by the same process
+        pdf = urllib.request.urlopen(f"http://127.0.0.1:{port}/uk/mini-book-full-uk.pdf",
+                                     timeout=120).read()
+        assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-64:]
+        assert not (out / "full" / "en").exists()
     finally:
         server.terminate()
         server.wait(timeout=30)
