@@ -765,9 +765,44 @@ class Bench:
                                      sources=sources)
         _check(done, "edit-to-PDF make build")
         say(f"[incremental] edit to Polish PDF: {latency:.1f} s")
+        preview = self.preview_edit_to_pdf(out, sources)
+        say(f"[incremental] edit to Polish PDF in the live preview: {preview:.1f} s")
         return {"edited": f"translations/pl/{path.name}:{fieldname}", "seconds": wall,
                 "rebuilt": rebuilt, "intermediates": [c for c in changed if c.startswith(".work")],
-                "edit_to_pdf_s": latency}
+                "edit_to_pdf_s": latency, "preview_edit_to_pdf_s": preview}
+
+    def preview_edit_to_pdf(self, out: Path, sources: Path) -> float:
+        """What an editor with the Polish PDF open in `make serve` waits after saving an
+        edit: from the save until the preview has replaced the PDF (written whole, so
+        complete when it appears). The preview lays the PDF out once when it is opened."""
+        import socket
+        import urllib.request
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        pdf = next((out / EDITION / "pl").glob(f"*-{EDITION}-pl.pdf"))
+        server = subprocess.Popen(
+            [self.python, "-m", "pipeline", "serve", "--port", str(port), "--edition", EDITION,
+             "--sources", str(sources), "--out", str(out)],
+            cwd=self.root, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, text=True)
+        try:
+            if "preview at" not in server.stderr.readline():
+                raise BenchError("`pipeline serve` did not start")
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/pl/{pdf.name}", timeout=600).read()
+            before = pdf.stat().st_mtime_ns
+            time.sleep(1)  # the watcher settles after the first build
+            started = _now()
+            edit_translation(sources, "pl")
+            while pdf.stat().st_mtime_ns == before:
+                if _now() - started > 300 or server.poll() is not None:
+                    raise BenchError("the live preview did not rebuild the Polish PDF")
+                time.sleep(0.02)
+            return _now() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
     # -------------------------------------------------------------- peers
 
@@ -980,13 +1015,18 @@ def goals(report: dict) -> list[dict]:
                             if j["lang"] == "pl" and j["format"] == "pdf"), None)
                 floor = (f"; pandoc + WeasyPrint alone on that PDF: {raw:.1f} s" if raw
                          else "")
+                preview = inc.get("preview_edit_to_pdf_s")
                 out.append({"goal": f"{c['case']}: one Polish field edited → Polish PDF "
                                     f"complete ≤ {GOAL_EDIT_TO_PDF_S:g} s",
-                            "measured": f"{inc['edit_to_pdf_s']:.1f} s (`make build LANGS=pl "
-                                        "FORMATS=pdf`: validate, assemble, lay out the whole "
-                                        f"book{floor})",
-                            "verdict": distance(inc["edit_to_pdf_s"], GOAL_EDIT_TO_PDF_S, " s",
-                                                digits=1)})
+                            "measured": (f"{preview:.1f} s in the live preview (`make serve`, "
+                                         "the PDF open: validate, assemble, lay out the parts "
+                                         "the edit changed, write the PDF); "
+                                         if preview is not None else "")
+                            + f"{inc['edit_to_pdf_s']:.1f} s with `make build LANGS=pl "
+                              f"FORMATS=pdf` (a fresh process lays out every part{floor})",
+                            "verdict": distance(preview if preview is not None
+                                                else inc["edit_to_pdf_s"],
+                                                GOAL_EDIT_TO_PDF_S, " s", digits=1)})
     big = max((c for c in report["cases"] if c["validate_cli_s"] is not None),
               key=lambda c: c["practices"], default=None)
     if big and big["practices"] >= 200:

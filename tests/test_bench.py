@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from conftest import ROOT, TEMPLATES, run_cli
 from devtools import bench, corpus
@@ -167,3 +168,18 @@ def test_a_tiny_bench_run_reports_every_column(tmp_path):
     bench.write_json(report, tmp_path / "bench.json")
     again = json.loads((tmp_path / "bench.json").read_text("utf-8"))
     assert again["cases"][0]["case"] == "corpus-3" and again["goals"]
+
+
+@pytest.mark.slow
+def test_the_preview_latency_is_the_time_until_the_edited_pdf_is_replaced(tmp_path):
+    sources = tmp_path / "sources"
+    corpus.generate(sources, 4, ("en", "pl"))
+    out = tmp_path / "out"
+    run_cli("build", "--langs", "pl", "--formats", "pdf", "--sources", sources, "--out", out,
+            check=True)
+    (pdf,) = (out / "full" / "pl").glob("*.pdf")
+    before = pdf.read_bytes()
+    seconds = bench.Bench(ROOT, tmp_path / "work").preview_edit_to_pdf(out, sources)
+    assert 0 < seconds < 120
+    assert pdf.read_bytes() != before
+    assert "(zmiana)" in "".join(page.extract_text() for page in PdfReader(pdf).pages)
