@@ -347,6 +347,8 @@ class _Recorder:
                            if k != "stylesheets" and k not in unrecorded}
                 document._bench_render = (html_args, html_kwargs, styles, args, options,
                                           os.environ.get("FONTCONFIG_FILE"))
+                for index, page in enumerate(document.pages):
+                    page._bench_source = (document._bench_render, index)
                 return document
             return call
 
@@ -354,9 +356,10 @@ class _Recorder:
             inner = timed(real, writing=True)
 
             def call(self_, target=None, *args, **kwargs):
-                # A copy of some pages (`Document.copy`) is written from its original's
-                # layout: recorded as the original's page numbers, and whether it shares
-                # the original's fonts.
+                # A copy of some pages (`Document.copy`) is written from the layouts its
+                # pages come from (a book's parts, or some pages of one document):
+                # recorded as (layout, page number) pairs, and whether it shares the
+                # original's fonts.
                 origin = getattr(self_, "_bench_origin", None)
                 pages = getattr(self_, "_bench_pages", None)
                 shared = origin is not None and self_.fonts is origin.fonts
@@ -368,11 +371,11 @@ class _Recorder:
         def copy(real):
             def call(self_, pages="all"):
                 document = real(self_, pages)
-                if hasattr(self_, "_bench_render"):
-                    number = {id(page): i for i, page in enumerate(self_.pages)}
+                sources = [getattr(page, "_bench_source", None) for page in document.pages]
+                if hasattr(self_, "_bench_render") and all(sources):
                     document._bench_render = self_._bench_render
                     document._bench_origin = self_
-                    document._bench_pages = [number[id(page)] for page in document.pages]
+                    document._bench_pages = sources
                 return document
             return call
 
@@ -425,6 +428,28 @@ def replay(calls_file: str) -> dict:
             pandoc_mod.run_many([(c[1], read(c[2])) for c in group], "replay")
 
     laid_out: dict = {}  # id of a recorded render → its document
+    # One font configuration per font set and one parse per stylesheet, as the render
+    # shares them between the parts of a book.
+    font_configs: dict = {}
+    sheets: dict = {}
+
+    def lay_out(recorded):
+        if id(recorded) not in laid_out:  # a layout written several times: once
+            html_args, html_kwargs, styles, render_args, options, fontconfig = recorded
+            html_kwargs = dict(html_kwargs)
+            if isinstance(html_kwargs.get("string"), tuple):
+                html_kwargs["string"] = read(html_kwargs["string"][1])
+            if fontconfig:  # the book's fonts only, as in the recorded render
+                os.environ["FONTCONFIG_FILE"] = fontconfig
+            fonts = font_configs.setdefault(fontconfig, FontConfiguration())
+            for style in styles:
+                if id(style) not in sheets:
+                    sheets[id(style)] = weasyprint.CSS(*style[0], **style[1], font_config=fonts)
+            laid_out[id(recorded)] = weasyprint.HTML(*html_args, **html_kwargs).render(
+                *render_args, stylesheets=[sheets[id(style)] for style in styles],
+                font_config=fonts, **options)
+        return laid_out[id(recorded)]
+
     started = _now()
     for _, group in itertools.groupby(enumerate(calls), key=lambda ic: (
             ic[1][0], ic[1][4] if ic[1][0] == "pandoc" else ic[0])):
@@ -438,20 +463,9 @@ def replay(calls_file: str) -> dict:
             render_mod.search_index(Path(folder), *args, **kwargs)
         else:
             _, recorded, target, args, kwargs, pages, shared = call
-            if id(recorded) not in laid_out:  # a layout written several times: once
-                html_args, html_kwargs, styles, render_args, options, fontconfig = recorded
-                html_kwargs = dict(html_kwargs)
-                if isinstance(html_kwargs.get("string"), tuple):
-                    html_kwargs["string"] = read(html_kwargs["string"][1])
-                if fontconfig:  # the book's fonts only, as in the recorded render
-                    os.environ["FONTCONFIG_FILE"] = fontconfig
-                fonts = FontConfiguration()
-                sheets = [weasyprint.CSS(*a, **k, font_config=fonts) for a, k in styles if styles]
-                laid_out[id(recorded)] = weasyprint.HTML(*html_args, **html_kwargs).render(
-                    *render_args, stylesheets=sheets, font_config=fonts, **options)
-            document = laid_out[id(recorded)]
+            document = lay_out(recorded)
             if pages is not None:
-                part = document.copy([document.pages[i] for i in pages])
+                part = document.copy([lay_out(source).pages[i] for source, i in pages])
                 if shared:
                     part.fonts = document.fonts
                 document = part

@@ -49,6 +49,7 @@ _HEADING = re.compile(r"<h([1-6])\b")
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 _TITLE = re.compile(r'<h1 class="cover-title"[^>]*>(.*?)</h1>', re.S)
 _HIDDEN = "<section hidden></section>"
+_BODY = re.compile(r"<body\b[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,10 @@ def _text(fragment: str) -> str:
 def split(document: str, joined: frozenset = frozenset()) -> Book:
     """The book's HTML (a standalone page from pandoc) cut before its page-starting
     sections; `joined` names cuts not to make."""
-    head, _, rest = document.partition("<body>")
+    opening = _BODY.search(document)
+    if opening is None:
+        return Book("", "", (Part(0, (), False, document, ""),), "", ())
+    head, rest = document[:opening.end()], document[opening.end():]
     body, _, tail = rest.rpartition("</body>")
     title = _TITLE.search(body)
 
@@ -110,7 +114,7 @@ def split(document: str, joined: frozenset = frozenset()) -> Book:
                   in zip(cuts, [c[0] for c in cuts[1:]] + [len(body)]))
     chapters = tuple((m.start(), _text(m.group(1))) for m in _H1.finditer(body)
                      if "cover-title" not in m.group(0))
-    return Book(head + "<body>", "</body>" + tail, parts,
+    return Book(head, "</body>" + tail, parts,
                 _text(title.group(1)) if title else "", chapters)
 
 
@@ -126,15 +130,16 @@ def part_html(book: Book, index: int, pages: dict[str, int]) -> str:
     their ids), its links labelled with the pages of their targets (as far as `pages`
     knows them) and, after the first part, the strings of the running heads."""
     part = book.parts[index]
-    own = part.body[:part.body.index(">") + 1]   # the part's own first tag
-    tags = [_ID.sub("", tag, count=1) for tag, _ in part.ancestors] + [own]
+    text = part.body
     if index:
+        own = part.body[:part.body.index(">") + 1]   # the part's own first tag (a cut is a tag)
+        tags = [_ID.sub("", tag, count=1) for tag, _ in part.ancestors] + [own]
         carry = (f' data-booktitle="{html_lib.escape(book.booktitle)}"'
                  f' data-chapter="{html_lib.escape(_chapter(book, part))}"')
         tags[0] = re.sub(r"^<(section|nav)\b", lambda m: m.group(0) + carry, tags[0])
-    hidden = [had for _, had in part.ancestors] + [part.earlier]
-    text = "".join((_HIDDEN if had else "") + tag for tag, had in zip(tags, hidden))
-    text += part.body[len(own):]
+        hidden = [had for _, had in part.ancestors] + [part.earlier]
+        text = "".join((_HIDDEN if had else "") + tag for tag, had in zip(tags, hidden))
+        text += part.body[len(own):]
     still_open = [re.match(r"<(\w+)", tag).group(1) for tag, _ in part.ancestors]
     for m in _TAG.finditer(part.body):
         if m.group(1):
@@ -142,12 +147,12 @@ def part_html(book: Book, index: int, pages: dict[str, int]) -> str:
         else:
             still_open.append(m.group(2))
     text += "".join(f"</{name}>" for name in reversed(still_open))
+    return book.head + _LINK.sub(lambda m: _label(m, pages), text) + book.tail
 
-    def label(m: re.Match) -> str:
-        page = pages.get(m.group(1))
-        return m.group(0) if page is None else f'{m.group(0)} data-page="{page}"'
 
-    return book.head + _LINK.sub(label, text) + book.tail
+def _label(link: re.Match, pages: dict[str, int]) -> str:
+    page = pages.get(link.group(1))
+    return link.group(0) if page is None else f'{link.group(0)} data-page="{page}"'
 
 
 def _chain(box, last: bool):

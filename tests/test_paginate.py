@@ -149,3 +149,34 @@ def test_a_cut_where_the_stylesheet_starts_no_page_is_not_made(tmp_path):
     second = reader.pages[where["practice-cz-901"] - 1].extract_text()
     assert second.startswith("Collected: at the workshop in Brno"), \
         "the second practice follows the end of the first on its page"
+
+
+@pytest.mark.parametrize("body", [
+    "<p>No sections at all.</p>",
+    '<section class="cover"><h1 class="cover-title">T</h1></section><nav class="toc" id="TOC">'
+    '<a href="#b">b</a></nav><section id="a" class="level1"><h1>A</h1><section id="c1" '
+    'class="level2 country"><h2 class="country">C1</h2><section id="p1" class="level3 practice">'
+    '<h3>P1</h3></section><section id="p2" class="level3 practice"><h3>P2</h3></section>'
+    '</section><section id="c2" class="level2 country"><h2>C2</h2></section></section>'
+    '<section id="b" class="level1"><h1>B <em>b</em></h1><p><a href="#p2">p2</a></p></section>'])
+def test_parts_hold_the_whole_body_once_and_each_is_balanced(body):
+    from pipeline import paginate
+
+    document = f'<html><head></head><body class="x">{body}</body></html>'
+    book = paginate.split(document)
+    assert "".join(part.body for part in book.parts) == body
+    for index in range(len(book.parts)):
+        html = paginate.part_html(book, index, {"b": 7, "p2": 9})
+        inner = html[html.index("<body"):]
+        assert inner.count("<section") == inner.count("</section>")
+        assert inner.count("<nav") == inner.count("</nav>")
+    names = [part.name for part in book.parts]
+    if "level1" in body:
+        assert names == ["", "TOC", "a", "p2", "c2", "b"]
+        assert 'href="#b" data-page="7"' in paginate.part_html(book, 1, {"b": 7})
+        p2 = paginate.part_html(book, 3, {})
+        # opened again without ids, after hidden stand-ins for their earlier siblings
+        assert '<section hidden></section><section data-booktitle="T" data-chapter="A" ' \
+               'class="level1"><section class="level2 country"><section hidden></section>' \
+               '<section id="p2"' in p2
+        assert 'data-chapter="B b"' in paginate.part_html(book, 5, {})
