@@ -3,7 +3,8 @@
 Every document (the book, the deck, the sheets) is read by pandoc in its sandbox into an
 AST, which `sanitize.clean_document` strips of anything active; each format is written from
 that AST. pandoc writes HTML and EPUB 3; WeasyPrint lays out the tagged PDFs (the A4
-book, the 16:9 deck, the A4 sheets). Every artefact is written atomically.
+book, in parts, see `paginate`; the 16:9 deck; the A4 sheets). Every artefact is written
+atomically.
 """
 
 from __future__ import annotations
