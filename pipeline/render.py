@@ -215,30 +215,47 @@ def memoize_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
+class _Typesetter:
+    """WeasyPrint with the book's fonts and no other, resources only from inside the book,
+    and one stylesheet (its `url()`s relative to the templates folder), parsed once for
+    every document laid out with it."""
+
+    def __init__(self, css: Path, work: Path, templates: Path, sources: Path):
+        fonts.isolate(templates, work)  # before WeasyPrint creates its font configuration
+        import weasyprint  # imported here: it is slow to import and only PDFs need it
+        from weasyprint.text.fonts import FontConfiguration
+
+        memoize_page_references()
+        self.work = work
+        self.font_config = FontConfiguration()  # without it, @font-face rules are ignored
+        self.fetcher = safe_fetcher([templates, sources, work])
+        self.stylesheet = weasyprint.CSS(filename=str(css),
+                                         base_url=str(templates.resolve()) + "/",
+                                         url_fetcher=self.fetcher, font_config=self.font_config)
+
+    def lay_out(self, html: str, *more_css: str):
+        """A laid-out document of `html`, with the stylesheet and any rules in `more_css`."""
+        import weasyprint
+
+        document = weasyprint.HTML(string=html, base_url=str(self.work.resolve()) + "/",
+                                   url_fetcher=self.fetcher).render(
+            stylesheets=[self.stylesheet, *(weasyprint.CSS(string=c) for c in more_css)],
+            font_config=self.font_config, pdf_variant=PDF_VARIANT)
+        if self.fetcher.refused:
+            refused, self.fetcher.refused = self.fetcher.refused, []
+            raise PipelineError([error(self.work, "refused-resource",
+                                       f"refused to load `{url}`: {why}",
+                                       hint="reference only files inside the book")
+                                 for url, why in refused])
+        return document
+
+
 def _weasyprint(html: str, css: Path, work: Path, templates: Path, sources: Path,
                 document_name: str = "book.md"):
-    """A laid-out WeasyPrint document, with the book's fonts and no other; resources only
-    from inside the book. A stylesheet's `url()`s are relative to the templates folder."""
+    """A laid-out WeasyPrint document (see `_Typesetter`), refused before layout if a
+    character of it is in none of the book's fonts."""
     _refuse_uncovered(html, work, document_name, templates)
-    fonts.isolate(templates, work)  # before WeasyPrint creates its font configuration
-    import weasyprint  # imported here: it is slow to import and only PDFs need it
-    from weasyprint.text.fonts import FontConfiguration
-
-    memoize_page_references()
-
-    font_config = FontConfiguration()  # without it, @font-face rules are ignored
-    fetcher = safe_fetcher([templates, sources, work])
-    document = weasyprint.HTML(string=html, base_url=str(work.resolve()) + "/",
-                               url_fetcher=fetcher)
-    stylesheet = weasyprint.CSS(filename=str(css), base_url=str(templates.resolve()) + "/",
-                                url_fetcher=fetcher, font_config=font_config)
-    rendered = document.render(stylesheets=[stylesheet], font_config=font_config,
-                               pdf_variant=PDF_VARIANT)
-    if fetcher.refused:
-        raise PipelineError([error(work, "refused-resource", f"refused to load `{url}`: {why}",
-                                   hint="reference only files inside the book")
-                             for url, why in fetcher.refused])
-    return rendered
+    return _Typesetter(css, work, templates, sources).lay_out(html)
 
 
 def _refuse_uncovered(html: str, work: Path, document_name: str, templates: Path) -> None:
@@ -273,18 +290,12 @@ def render_pdf(work: Path, out: Path, templates: Path, sources: Path) -> Path:
 
 
 class _Parts:
-    """What one process keeps of a book's layout: the parts it laid out last, and what
-    they were laid out with (one font configuration and stylesheet for all parts)."""
+    """What one process keeps of a book's layout: the parts it laid out last, and the
+    typesetter they were laid out with (one font configuration and stylesheet for all)."""
 
-    def __init__(self, key: str, css: Path, work: Path, templates: Path, sources: Path):
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
-
+    def __init__(self, key: str, typesetter: _Typesetter):
         self.key = key
-        self.font_config = FontConfiguration()
-        self.fetcher = safe_fetcher([templates, sources, work])
-        self.stylesheet = weasyprint.CSS(filename=str(css), base_url=str(templates.resolve()) + "/",
-                                         url_fetcher=self.fetcher, font_config=self.font_config)
+        self.typesetter = typesetter
         self.layouts: dict[str, object] = {}
 
 
@@ -295,44 +306,27 @@ PAGE_MAP = "pages.json"  # the last layout's anchor pages: the first guess of th
 
 def _lay_out_parts(html: str, css: Path, work: Path, templates: Path, sources: Path) -> list:
     """The book's parts laid out by WeasyPrint, reusing those this process laid out before
-    from the same input; each part only with the book's fonts and resources from inside
-    the book."""
+    from the same input."""
     from . import paginate
 
-    fonts.isolate(templates, work)  # before WeasyPrint creates its font configuration
-    import weasyprint
-
-    memoize_page_references()
     key = paginate.digest(css.read_text(encoding="utf-8"), *(
         f"{f.name} {f.stat().st_size} {f.stat().st_mtime_ns}"
         for f in sorted(fonts.folder(templates).iterdir())))
     state = _PARTS.pop(work, None)
     if state is None or state.key != key:
-        state = _Parts(key, css, work, templates, sources)
+        state = _Parts(key, _Typesetter(css, work, templates, sources))
     _PARTS[work] = state
     while len(_PARTS) > _KEEP_BOOKS:
         del _PARTS[next(iter(_PARTS))]
-    base_url = str(work.resolve()) + "/"
     laid: dict[str, object] = {}
 
     def lay_out(part: str, first_page: int):
         name = paginate.digest(part, str(first_page))
         document = state.layouts.get(name) or laid.get(name)
         if document is None:
-            stylesheets = [state.stylesheet]
-            if first_page > 1:
-                stylesheets.append(weasyprint.CSS(
-                    string=f"@page :first {{ counter-reset: page {first_page} }}"))
-            document = weasyprint.HTML(string=part, base_url=base_url,
-                                       url_fetcher=state.fetcher).render(
-                stylesheets=stylesheets, font_config=state.font_config,
-                pdf_variant=PDF_VARIANT)
-            if state.fetcher.refused:
-                refused, state.fetcher.refused = state.fetcher.refused, []
-                raise PipelineError([error(work, "refused-resource",
-                                           f"refused to load `{url}`: {why}",
-                                           hint="reference only files inside the book")
-                                     for url, why in refused])
+            numbering = [f"@page :first {{ counter-reset: page {first_page} }}"] \
+                if first_page > 1 else []
+            document = state.typesetter.lay_out(part, *numbering)
         laid[name] = document
         return document
 

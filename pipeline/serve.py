@@ -63,11 +63,9 @@ class PreviewState:
     def changed(self, langs: list[str]) -> None:
         """Sources changed: rebuild what is being looked at, then reload the pages."""
         with self.building:
-            touched = {(lang, fmt) for lang in langs for fmt in self.FORMATS}
-            self.stale.update(touched)
-            now = sorted(touched & self.viewed, key=lambda t: (self.languages.index(t[0])
-                                                                if t[0] in self.languages else 0,
-                                                                self.FORMATS.index(t[1])))
+            self.stale.update((lang, fmt) for lang in langs for fmt in self.FORMATS)
+            now = [(lang, fmt) for lang in langs for fmt in self.FORMATS
+                   if (lang, fmt) in self.viewed]
             if self.build and now:
                 self.stale.difference_update(now)
                 self.build(now)
