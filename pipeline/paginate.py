@@ -42,9 +42,8 @@ MAX_ROUNDS = 4
 
 _TAG = re.compile(r"<(/?)(section|nav)\b[^>]*>")
 _CLASSES = re.compile(r'\bclass="([^"]*)"')
-_ID = re.compile(r'\s+id="[^"]*"')
+_ID = re.compile(r'\s+id="([^"]*)"')
 _LINK = re.compile(r'<a\b[^>]*?\bhref="#([^"]+)"')
-_IDENT = re.compile(r'\sid="([^"]*)"')
 _HEADING = re.compile(r"<h([1-6])\b")
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 _TITLE = re.compile(r'<h1 class="cover-title"[^>]*>(.*?)</h1>', re.S)
@@ -101,7 +100,7 @@ def split(document: str, joined: frozenset = frozenset()) -> Book:
         else:
             starts_page = name == "section" and earlier and any(
                 c in classes for c in PAGE_START_CLASSES)
-        ident = (_IDENT.search(tag) or [None, ""])[1]
+        ident = (_ID.search(tag) or [None, ""])[1]
         if starts_page and m.start() > 0 and ident and ident not in joined:
             cuts.append((m.start(), tuple(stack), earlier, ident))
         if name == "section":

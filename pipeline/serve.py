@@ -100,16 +100,16 @@ def rebuild(project, edition: str, targets: list[tuple[str, str]], state: Previe
     layout of the book's parts stays warm, so a PDF after an edit lays out only the
     parts the edit changed."""
     started = time.monotonic()
-    langs = list(dict.fromkeys(lang for lang, _ in targets))
+    formats: dict[str, list[str]] = {}
+    for lang, fmt in targets:
+        formats.setdefault(lang, []).append(fmt)
     try:
         sources = project.checked_sources()
-        for lang in langs:
+        for lang, fmts in formats.items():
             project.assemble(sources, lang, edition)
-            for fmt in [f for other, f in targets if other == lang]:
-                project.render(lang, edition, fmt)
+            project.render_many(lang, edition, fmts)
         state.error = ""
-        done = ", ".join(f"{lang} ({', '.join(f for o, f in targets if o == lang)})"
-                         for lang in langs)
+        done = ", ".join(f"{lang} ({', '.join(fmts)})" for lang, fmts in formats.items())
         log(f"built {done} in {time.monotonic() - started:.1f} s")
     except PipelineError as exc:
         state.error = "\n".join(d.format() for d in exc.diagnostics)
