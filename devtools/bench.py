@@ -20,6 +20,7 @@ The table goes to stdout, everything measured to a JSON file.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
@@ -28,6 +29,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -42,6 +44,10 @@ GOAL_SHEET_PAGE = 1.5       # a sheet page costs at most this many book pages
 PEER_RUNS = 3               # runs of ours and of each Sphinx builder; the best counts
 GOAL_SPHINX = 2.0           # our HTML + EPUB at least this many times faster than Sphinx
 GOAL_EDIT_TO_PDF_S = 5.0    # one edit → that language's PDF complete
+# A book page costs at most this share of what it cost with the toolchain at BASELINE_REV
+# (the last revision before the work on build speed), each on its own sample book.
+GOAL_PAGE_COST = 0.70
+BASELINE_REV = "6d48685"
 PAGED = {"pdf": "book", "slides": "deck", "sheets": "sheets"}  # formats laid out in pages
 JOBS = 2
 EDITION = "full"
@@ -56,6 +62,7 @@ class Case:
     build: bool = True             # False: assemble, then only the raw sequential renders
     peers: tuple[str, ...] = ()    # languages to run Sphinx and Typst on
     incremental: bool = False
+    page_cost: str | None = None   # a language whose book page is timed against BASELINE_REV
     note: str = ""
 
 
@@ -66,7 +73,7 @@ class Case:
 # other. Every language and format is in the sample; the 300-page PDF is rendered on its own.
 DEFAULT_PLAN = (
     Case("sample", None, None, ("pdf", "epub", "html", "slides", "sheets"), peers=("en", "uk"),
-         incremental=True, note="the sample paper: every language and format"),
+         incremental=True, page_cost="pl", note="the sample paper: every language and format"),
     Case("corpus-40", 40, ("en",), ("pdf", "html"), note="English PDF + HTML"),
     Case("corpus-200", 200, ("en",), ("html",), note="English HTML only"),
     Case("corpus-1000", 1000, ("en",), ("html",), note="English HTML only"),
@@ -982,6 +989,12 @@ def run(plan, root: Path, work: Path | None = None, progress=print, seed: int = 
                 report["errors"].append(f"{case.name}: {exc}")
                 continue
             data = asdict(result)
+            if case.page_cost:
+                try:
+                    data["page_cost"] = page_cost(root, case.page_cost, progress=progress)
+                except (BenchError, OSError, subprocess.SubprocessError) as exc:
+                    progress(f"[{case.name}] page cost against {BASELINE_REV} FAILED: {exc}")
+                    data["page_cost"] = {"error": str(exc)[:300]}
             data["elapsed_s"] = _now() - case_started
             report["cases"].append(data)
     finally:
@@ -1066,6 +1079,25 @@ def goals(report: dict) -> list[dict]:
                                 f"child {job['pandoc_rss_mib']:.0f} MiB){note}",
                     "verdict": distance(at_goal, GOAL_RSS_MIB, " MiB", digits=0)})
     out += page_costs(report)
+    for c in report["cases"]:
+        cost = c.get("page_cost")
+        if cost:
+            goal = (f"{c['case']}/{cost.get('lang', '?')}: a book page costs ≤ "
+                    f"{GOAL_PAGE_COST:g} × what it cost at {cost.get('rev', BASELINE_REV)}")
+            if "error" in cost:
+                out.append({"goal": goal, "measured": "not measured", "verdict": cost["error"]})
+                continue
+            per_page, cpu = cost["per_page_s"], cost["cpu_per_page_s"]
+            out.append({"goal": goal,
+                        "measured": f"first build {per_page['ours']:.3f} s/page "
+                                    f"(×{cost['ratio']:.2f}; CPU ×"
+                                    f"{cpu['ours'] / cpu['baseline']:.2f}), rebuild "
+                                    f"{per_page['ours_rebuild']:.3f} s/page "
+                                    f"(×{cost['rebuild_ratio']:.2f}), against "
+                                    f"{per_page['baseline']:.3f} s/page ({cost['pages']['ours']} "
+                                    f"and {cost['pages']['baseline']} pages; whole `pipeline "
+                                    f"render` processes, best of {len(cost['seconds']['ours'])})",
+                        "verdict": distance(cost["ratio"], GOAL_PAGE_COST)})
     grow = growth(report)
     if grow:
         worst = max(grow["slope_ratio"].items(), key=lambda kv: kv[1] or 0)
@@ -1454,6 +1486,59 @@ def compare_templates(root: Path, other: Path, lang: str = "en", rounds: int = 3
             "saving": 1 - best["other"] / best["ours"],
             "cpu_saving": 1 - best_cpu["other"] / best_cpu["ours"],
             "pages": pages, "times": times, "cpu": cpu}
+
+
+def page_cost(root: Path, lang: str, rev: str = BASELINE_REV, rounds: int = 3,
+              progress=print) -> dict:
+    """Seconds per page of the sample's book PDF in `lang`: this toolchain against the one
+    at git revision `rev`, each with its own sources and templates, in alternating fresh
+    `pipeline render` processes (whole processes; the minimum of `rounds` each). Ours is
+    timed twice a round: as a first build does (no page map of an earlier layout) and as a
+    rebuild does (the page map of the previous render)."""
+    root = root.resolve()
+    archive = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", rev],
+                             capture_output=True, timeout=120)
+    if archive.returncode != 0:
+        raise BenchError(f"git revision {rev} is not in this repository (a shallow clone?): "
+                         + archive.stderr.decode(errors="replace").strip()[:200])
+    with tempfile.TemporaryDirectory(prefix="pipeline-baseline-") as tmp:
+        tree = Path(tmp) / "baseline"
+        tree.mkdir()
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tree, filter="data")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        code = {"ours": (root, env), "baseline": (tree, {**env, "PYTHONPATH": str(tree)})}
+        render = {}
+        for name, (cwd, side_env) in code.items():
+            out = Path(tmp) / f"out-{name}"
+            pipeline = [sys.executable, "-m", "pipeline"]
+            _, done = _run(pipeline + ["assemble", "--lang", lang, "--edition", EDITION,
+                                       "--out", str(out)], cwd=cwd, env=side_env)
+            _check(done, f"assemble ({name})")
+            _, done = _run(pipeline + ["render", "--help"], cwd=cwd, env=side_env)
+            option = "--formats" if "--formats" in done.stdout else "--format"
+            render[name] = (pipeline + ["render", "--lang", lang, "--edition", EDITION,
+                                        option, "pdf", "--out", str(out)], cwd, side_env, out)
+        render["ours_rebuild"] = render["ours"]
+        page_map = render["ours"][3] / ".work" / EDITION / lang / "pages.json"
+        seconds, cpu, pages = {k: [] for k in render}, {k: [] for k in render}, {}
+        for i in range(rounds):
+            for name, (command, cwd, side_env, out) in render.items():
+                if name == "ours":
+                    page_map.unlink(missing_ok=True)
+                wall, used, done = _run_cpu(command, cwd=cwd, env=side_env)
+                _check(done, f"render ({name})")
+                seconds[name].append(wall)
+                cpu[name].append(used)
+                pages[name] = pdf_pages(next((out / EDITION / lang).glob("*.pdf")))
+                progress(f"  page cost, round {i + 1}, {name}: {wall:.2f} s wall, "
+                         f"{used:.2f} s CPU, {pages[name]} pages")
+    per_page = {k: min(seconds[k]) / pages[k] for k in render}
+    cpu_per_page = {k: min(cpu[k]) / pages[k] for k in render}
+    return {"lang": lang, "rev": rev, "pages": pages, "seconds": seconds, "cpu_s": cpu,
+            "per_page_s": per_page, "cpu_per_page_s": cpu_per_page,
+            "ratio": per_page["ours"] / per_page["baseline"],
+            "rebuild_ratio": per_page["ours_rebuild"] / per_page["baseline"]}
 
 
 if __name__ == "__main__":

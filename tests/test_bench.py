@@ -183,3 +183,21 @@ def test_the_preview_latency_is_the_time_until_the_edited_pdf_is_replaced(tmp_pa
     assert 0 < seconds < 120
     assert pdf.read_bytes() != before
     assert "(zmiana)" in "".join(page.extract_text() for page in PdfReader(pdf).pages)
+
+
+def test_a_page_cost_baseline_missing_from_the_repository_is_named():
+    with pytest.raises(bench.BenchError, match="git revision 0000000 is not in this repository"):
+        bench.page_cost(ROOT, "pl", rev="0000000")
+
+
+@pytest.mark.slow
+def test_the_page_cost_row_compares_our_book_page_with_the_baseline_revision():
+    cost = bench.page_cost(ROOT, "pl", rounds=1, progress=lambda line: None)
+    assert set(cost["per_page_s"]) == {"ours", "ours_rebuild", "baseline"}
+    assert all(n > 20 for n in cost["pages"].values())  # each side's whole book
+    assert cost["ratio"] == cost["per_page_s"]["ours"] / cost["per_page_s"]["baseline"]
+    case = {"case": "sample", "page_cost": cost, "ratio": None, "noop_s": None,
+            "validate_cli_s": None, "raw_jobs": []}
+    (row,) = [g for g in bench.goals({"cases": [case]}) if "book page costs" in g["goal"]]
+    assert row["goal"] == f"sample/pl: a book page costs ≤ 0.7 × what it cost at {bench.BASELINE_REV}"
+    assert row["verdict"] == bench.distance(cost["ratio"], bench.GOAL_PAGE_COST)
