@@ -6,7 +6,8 @@ happens to be installed, and the same sources would give other PDFs on another m
 `isolate()` points fontconfig at a private configuration that lists the book's font
 folder (``templates/fonts/``) and nothing else, before WeasyPrint is imported.
 `coverage()` and `uncovered()` let validation and rendering refuse a character that
-none of the fonts can show, instead of printing a box.
+none of the fonts can show, instead of printing a box. `subset()` cuts the fonts down to the
+scripts of a text, for the HTML site and the EPUB, which carry their fonts.
 
 The fonts a book needs are the files its stylesheets name in ``@font-face`` rules
 (``url(fonts/NotoSerif-Regular.ttf)``); every font file in the folder may serve as a
@@ -23,7 +24,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .diagnostics import Diagnostic, PipelineError, error
-from .files import write_if_changed
+from .files import atomic_path, write_if_changed
 
 FONT_SUFFIXES = (".ttf", ".otf")
 _URL = re.compile(r"url\(\s*['\"]?(?:\.\./)?fonts/([^'\")\s]+)['\"]?\s*\)")
@@ -170,3 +171,73 @@ def isolate(templates: Path, work: Path) -> Path:
     os.environ.pop("FONTCONFIG_PATH", None)
     os.environ.pop("FONTCONFIG_SYSROOT", None)
     return conf
+
+
+# Fonts shipped beside HTML or inside an EPUB are cut down to what their text can need.
+# Unicode is taken in pages of 256 code points (ASCII and Latin-1; Latin Extended-A and B;
+# Cyrillic; …): the pages the text touches, and those any page may need (ASCII and
+# Latin-1; general punctuation for pandoc's quotes and dashes, and currency; letterlike
+# symbols and arrows). Whole pages, so that the languages of one book share a subset (each
+# site names every language in its own script) and an edit seldom needs a new one.
+_PAGE_BITS = 8
+_ALWAYS = frozenset(cp >> _PAGE_BITS for cp in (0x0000, 0x2000, 0x2100))
+
+
+def named_in(stylesheet: str, templates: Path) -> list[Path]:
+    """The font files a stylesheet names in `url(fonts/…)`, in order, each once."""
+    return [folder(templates) / name
+            for name in dict.fromkeys(m.group(1) for m in _URL.finditer(stylesheet))]
+
+
+def as_flavor(stylesheet: str, flavor: str) -> str:
+    """The stylesheet naming each font file by the suffix of `flavor` (`.woff2`)."""
+    return _URL.sub(lambda m: m.group(0).replace(m.group(1), Path(m.group(1)).stem
+                                                 + f".{flavor}"), stylesheet)
+
+
+def subset(named: list[Path], text: str, cache: Path, flavor: str | None = None) -> list[Path]:
+    """The font files `named`, cut down to the Unicode pages `text` uses, as `flavor`
+    ("woff2" for the web; None: their own format, for an EPUB), each named after its font.
+    Hinting is left out (screens and e-readers draw these fonts without it). Kept in
+    `cache`, which every language and process shares: a font is cut once for the same
+    pages and flavor (processes that need it at once wait for the first)."""
+    import hashlib
+    import json
+
+    from fontTools import version
+
+    pages = sorted(_ALWAYS | {ord(ch) >> _PAGE_BITS for ch in set(text)})
+    paths = []
+    for font in named:
+        key = hashlib.sha256(json.dumps([version, flavor, pages, hashlib.sha256(
+            font.read_bytes()).hexdigest()]).encode()).hexdigest()[:20]
+        path = Path(cache) / key / (f"{font.stem}.{flavor}" if flavor else font.name)
+        if not path.is_file():
+            _cut(font, path, pages, flavor)
+        paths.append(path)
+    return paths
+
+
+def _cut(font: Path, path: Path, pages: list[int], flavor: str | None) -> None:
+    import fcntl
+
+    from fontTools import subset as cutter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.is_file():  # cut by another process meanwhile
+            return
+        options = cutter.Options(flavor=flavor, hinting=False, notdef_outline=True)
+        try:
+            cut = cutter.load_font(str(font), options, lazy=True)
+            subsetter = cutter.Subsetter(options)
+            subsetter.populate(unicodes=[cp for page in pages for cp in range(
+                page << _PAGE_BITS, (page + 1) << _PAGE_BITS)])
+            subsetter.subset(cut)
+        except Exception as exc:  # fontTools raises many kinds on a damaged font
+            raise PipelineError(error(font, "unreadable-font",
+                                      f"cannot cut the font down for HTML and EPUB: {exc}",
+                                      hint="restore it from version control")) from None
+        with atomic_path(path) as tmp:
+            cutter.save_font(cut, str(tmp), options)

@@ -22,6 +22,12 @@ INTERMEDIATES = ("book.md", "slides.md", "sheets.md", "meta.yaml", "figures.stam
 DOCUMENT_OF = {"slides": "slides.md", "sheets": "sheets.md"}  # every other format: book.md
 
 
+def font_subsets(work: Path) -> Path:
+    """Where the fonts cut down for HTML and EPUB are kept: beside the work folders of the
+    editions (`work` is `<out>/.work/<edition>/<lang>`), shared by all of them."""
+    return Path(work).parents[1] / "fonts"
+
+
 @dataclass(frozen=True)
 class Layout:
     out: Path       # --out, `build/` by default

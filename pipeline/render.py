@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlparse
 from . import fonts, pandoc
 from .diagnostics import PipelineError, error
 from .files import atomic_dir, atomic_path, write_if_changed
-from .layout import read_meta
+from .layout import font_subsets, read_meta
 from .parallel import jobs, map_ordered
 from .sanitize import clean_document, clean_fragment, clean_html
 
@@ -58,13 +58,17 @@ def to_html(ast: str, template: Path, work: Path, toc: bool = True, **variables)
     return clean_html(_write_html(ast, template, work, toc, **variables))
 
 
-def _assets(target: Path, templates: Path, css: str, work: Path, folders=("charts",)) -> None:
-    """Stylesheet, fonts (with their licence) and pictures beside an HTML page."""
+def _assets(target: Path, templates: Path, css: str, work: Path, text: str,
+            folders=("charts",)) -> None:
+    """Stylesheet, the fonts it names as WOFF2 cut down to the pages of `text` (with their
+    licence), and pictures beside an HTML page."""
     assets = target / "assets"
     (assets / "fonts").mkdir(parents=True)
-    shutil.copyfile(templates / "css" / css, assets / css)
-    for font in fonts.named_files(templates):
+    stylesheet = (templates / "css" / css).read_text(encoding="utf-8")
+    named = fonts.named_in(stylesheet, templates)
+    for font in fonts.subset(named, text + stylesheet, font_subsets(work), "woff2"):
         shutil.copyfile(font, assets / "fonts" / font.name)
+    (assets / css).write_text(fonts.as_flavor(stylesheet, "woff2"), encoding="utf-8")
     shutil.copyfile(templates / "fonts" / "OFL.txt", assets / "fonts" / "OFL.txt")
     for folder in folders:
         if (work / folder).is_dir():
@@ -99,14 +103,15 @@ def render_html(work: Path, out_dir: Path, templates: Path,
                              lstrip_blocks=True)
     template = env.get_template("site/page.html.j2")
     with atomic_dir(out_dir) as tmp:
+        written = []
         for page in pages:
             linked = page.kind != "all"
             page_toc = site.relink(toc, page.name, where) if linked else toc
             page_body = site.relink(page.body, page.name, where) if linked else page.body
-            (tmp / page.name).write_text(template.render(
-                meta=meta, page=page, toc=Markup(page_toc), body=Markup(page_body)),
-                encoding="utf-8")
-        _assets(tmp, templates, "web.css", work)
+            written.append(template.render(
+                meta=meta, page=page, toc=Markup(page_toc), body=Markup(page_body)))
+            (tmp / page.name).write_text(written[-1], encoding="utf-8")
+        _assets(tmp, templates, "web.css", work, "".join(written))
         (tmp / "assets" / "web.css").rename(tmp / "assets" / "book.css")
         search_index(tmp)
     return out_dir / "index.html"
@@ -154,7 +159,11 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     """EPUB 3. Only the writer, which must read our stylesheet and fonts, runs outside
     pandoc's sandbox, and only after every image the AST names was checked to be a file
     inside the book."""
-    embedded = fonts.named_files(templates)
+    fonts.named_files(templates)
+    stylesheet = templates / "css" / "epub.css"
+    css = stylesheet.read_text(encoding="utf-8")
+    text = "".join((work / name).read_text(encoding="utf-8") for name in ("book.md", "meta.yaml"))
+    embedded = fonts.subset(fonts.named_in(css, templates), text + css, font_subsets(work))
     meta = read_meta(work)
     ast = read_ast(work, templates)
     roots = [sources.resolve(), work.resolve()]
@@ -167,7 +176,7 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     with atomic_path(out) as tmp:
         pandoc.run(["--from", "json", "--to", "epub3", "--toc", "--toc-depth=2",
                     "--split-level=1", "--epub-title-page=true",
-                    "--css", str(templates / "css" / "epub.css"),
+                    "--css", str(stylesheet),
                     *[f"--epub-embed-font={f}" for f in embedded],
                     "--metadata", f"identifier={meta['identifier']}",
                     "--epub-cover-image", str(work / "cover.svg"),
@@ -361,7 +370,7 @@ def render_slides(work: Path, out: Path, templates: Path, sources: Path) -> Path
     with atomic_dir(out.parent) as tmp:
         page = html.replace("</head>", '<link rel="stylesheet" href="assets/slides.css">\n</head>')
         (tmp / "index.html").write_text(page, encoding="utf-8")
-        _assets(tmp, templates, "slides.css", work)
+        _assets(tmp, templates, "slides.css", work, page)
         rendered.write_pdf(tmp / out.name, pdf_variant=PDF_VARIANT, custom_metadata=True)
     return out
 

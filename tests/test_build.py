@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import zipfile
@@ -95,11 +96,39 @@ def test_every_language_has_an_html_site_with_a_language_switcher(built, lang):
     assert re.search(rf'<html lang="{lang}"', html)
     assert title(lang) in html
     assert (site / "assets" / "book.css").exists()
-    assert (site / "assets" / "fonts" / "NotoSerif-Regular.ttf").exists()
+    assert (site / "assets" / "fonts" / "NotoSerif-Regular.woff2").exists()
     assert (site / "pagefind" / "pagefind-ui.js").exists()
     for other in LANGS:
         assert f'href="../../{other}/html/index.html"' in html
         assert (site / ".." / ".." / other / "html" / "index.html").resolve().exists()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_fonts_of_the_site_and_the_epub_show_all_their_text_and_are_small(built, lang):
+    from fontTools.ttLib import TTFont
+
+    def points(font) -> set[int]:
+        return set(TTFont(font)["cmap"].getBestCmap())
+
+    originals = {p.stem: p for p in (ROOT / "templates" / "fonts").glob("*.ttf")}
+    full = {stem: points(p) for stem, p in originals.items()}
+    site = built[0] / "full" / lang / "html"
+    text = {ord(ch) for page in site.glob("*.html") for ch in page.read_text("utf-8")}
+    shipped = sorted((site / "assets" / "fonts").glob("*.woff2"))
+    assert len(shipped) == len(originals)
+    for font in shipped:
+        assert text & full[font.stem] <= points(font), font.name
+        assert font.stat().st_size < originals[font.stem].stat().st_size / 5, font.name
+    with zipfile.ZipFile(built[0] / "full" / lang / f"{SLUG}-full-{lang}.epub") as z:
+        names = z.namelist()
+        text = {ord(ch) for n in names if n.endswith(".xhtml") for ch in z.read(n).decode()}
+        embedded = [n for n in names if n.endswith(".ttf")]
+        assert len(embedded) == len(originals)
+        for name in embedded:
+            data = z.read(name)
+            stem = Path(name).stem
+            assert text & full[stem] <= points(io.BytesIO(data)), name
+            assert len(data) < originals[stem].stat().st_size / 3, name
 
 
 def test_a_second_build_with_nothing_changed_renders_nothing(built):

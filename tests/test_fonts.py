@@ -117,3 +117,45 @@ def test_a_missing_font_file_or_declaration_is_one_clear_error(mini_book, tmp_pa
                    "--out", tmp_path / "out", "--formats", "pdf")
     assert done.returncode == 1 and expected in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def cmap(path: Path) -> set[int]:
+    from fontTools.ttLib import TTFont
+    return set(TTFont(path)["cmap"].getBestCmap())
+
+
+def test_fonts_for_html_and_epub_are_cut_down_to_the_scripts_of_their_text(tmp_path):
+    from pipeline import fonts
+    named = [ROOT / "templates" / "fonts" / n for n in ("NotoSerif-Regular.ttf",
+                                                       "NotoSans-Bold.ttf")]
+    text = "Zażółć gęślą jaźń. Ґанок — «так»."
+    web = fonts.subset(named, text, tmp_path, "woff2")
+    assert [p.name for p in web] == ["NotoSerif-Regular.woff2", "NotoSans-Bold.woff2"]
+    for full, cut in zip(named, web):
+        assert cut.read_bytes()[:4] == b"wOF2"
+        kept, had = cmap(cut), cmap(full)
+        assert {ord(ch) for ch in text} <= kept
+        assert {ord("Є"), ord("ő"), ord("€")} <= kept  # the rest of the pages the text uses
+        assert ord("Ω") in had and ord("Ω") not in kept  # Greek: a page the text does not use
+        assert cut.stat().st_size < full.stat().st_size / 5
+
+    epub = fonts.subset(named, text, tmp_path)
+    assert [p.name for p in epub] == ["NotoSerif-Regular.ttf", "NotoSans-Bold.ttf"]
+    assert {ord(ch) for ch in text} <= cmap(epub[0])
+
+    times = [p.stat().st_mtime_ns for p in web]
+    assert fonts.subset(named, "Їжак, jeż", tmp_path, "woff2") == web  # the same pages
+    assert [p.stat().st_mtime_ns for p in web] == times  # cut once
+    assert fonts.subset(named, "Zażółć", tmp_path, "woff2") != web  # no Cyrillic page
+
+
+def test_a_font_that_cannot_be_cut_down_is_named(tmp_path):
+    from pipeline import fonts
+    from pipeline.diagnostics import PipelineError
+    broken = tmp_path / "Broken.ttf"
+    broken.write_bytes(b"\0\1\0\0" + b"\0" * 64)
+    with pytest.raises(PipelineError) as caught:
+        fonts.subset([broken], "text", tmp_path / "cache", "woff2")
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "unreadable-font" and "Broken.ttf" in str(problem.file)
+    assert not list((tmp_path / "cache").rglob("*.woff2"))
