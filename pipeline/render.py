@@ -14,6 +14,8 @@ import json
 import os
 import shutil
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -58,16 +60,26 @@ def to_html(ast: str, template: Path, work: Path, toc: bool = True, **variables)
     return clean_html(_write_html(ast, template, work, toc, **variables))
 
 
-def _assets(target: Path, templates: Path, css: str, work: Path, text: str,
+def _shipped_fonts(templates: Path, css: str, work: Path, document: str = "book.md",
+                   flavor: str | None = "woff2") -> list[Path]:
+    """The fonts a stylesheet names, cut down to the scripts of an assembled document and of
+    its metadata (which names every language of the book in its own script) as `flavor`:
+    the pages, and so the cut fonts, are the same for each format of each language."""
+    stylesheet = (templates / "css" / css).read_text(encoding="utf-8")
+    text = "".join((work / name).read_text(encoding="utf-8") for name in (document, "meta.yaml"))
+    return fonts.subset(fonts.named_in(stylesheet, templates), unescape(text) + stylesheet,
+                        font_subsets(work), flavor)
+
+
+def _assets(target: Path, templates: Path, css: str, work: Path, shipped: list[Path],
             folders=("charts",)) -> None:
-    """Stylesheet, the fonts it names as WOFF2 cut down to the pages of `text` (with their
-    licence), and pictures beside an HTML page."""
+    """Stylesheet, naming the `shipped` fonts (cut down, WOFF2), those fonts with their
+    licence, and pictures beside an HTML page."""
     assets = target / "assets"
     (assets / "fonts").mkdir(parents=True)
-    stylesheet = (templates / "css" / css).read_text(encoding="utf-8")
-    named = fonts.named_in(stylesheet, templates)
-    for font in fonts.subset(named, text + stylesheet, font_subsets(work), "woff2"):
+    for font in shipped:
         shutil.copyfile(font, assets / "fonts" / font.name)
+    stylesheet = (templates / "css" / css).read_text(encoding="utf-8")
     (assets / css).write_text(fonts.as_flavor(stylesheet, "woff2"), encoding="utf-8")
     shutil.copyfile(templates / "fonts" / "OFL.txt", assets / "fonts" / "OFL.txt")
     for folder in folders:
@@ -91,8 +103,12 @@ def render_html(work: Path, out_dir: Path, templates: Path,
     if languages is not None:
         meta["other-languages"] = [other for other in meta["other-languages"]
                                    if other["lang"] in languages]
-    parts = _write_html(read_ast(work, templates), templates / "pandoc" / "site-parts.html",
-                        work / "book.md")
+    with ThreadPoolExecutor(1, thread_name_prefix="fonts") as pool:
+        # the fonts are cut while pandoc writes the HTML (Python is idle meanwhile)
+        shipped = pool.submit(_shipped_fonts, templates, "web.css", work)
+        parts = _write_html(read_ast(work, templates),
+                            templates / "pandoc" / "site-parts.html", work / "book.md")
+        shipped = shipped.result()
     toc, _, body = parts.partition("<!--BODY-->")
     toc, body = clean_fragment(toc), clean_fragment(body)
     pages = site.split(body, meta["title"], {"home": meta["strings"]["home"],
@@ -103,15 +119,14 @@ def render_html(work: Path, out_dir: Path, templates: Path,
                              lstrip_blocks=True)
     template = env.get_template("site/page.html.j2")
     with atomic_dir(out_dir) as tmp:
-        written = []
         for page in pages:
             linked = page.kind != "all"
             page_toc = site.relink(toc, page.name, where) if linked else toc
             page_body = site.relink(page.body, page.name, where) if linked else page.body
-            written.append(template.render(
-                meta=meta, page=page, toc=Markup(page_toc), body=Markup(page_body)))
-            (tmp / page.name).write_text(written[-1], encoding="utf-8")
-        _assets(tmp, templates, "web.css", work, "".join(written))
+            (tmp / page.name).write_text(template.render(
+                meta=meta, page=page, toc=Markup(page_toc), body=Markup(page_body)),
+                encoding="utf-8")
+        _assets(tmp, templates, "web.css", work, shipped)
         (tmp / "assets" / "web.css").rename(tmp / "assets" / "book.css")
         search_index(tmp)
     return out_dir / "index.html"
@@ -160,10 +175,7 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     pandoc's sandbox, and only after every image the AST names was checked to be a file
     inside the book."""
     fonts.named_files(templates)
-    stylesheet = templates / "css" / "epub.css"
-    css = stylesheet.read_text(encoding="utf-8")
-    text = "".join((work / name).read_text(encoding="utf-8") for name in ("book.md", "meta.yaml"))
-    embedded = fonts.subset(fonts.named_in(css, templates), text + css, font_subsets(work))
+    embedded = _shipped_fonts(templates, "epub.css", work, flavor=None)
     meta = read_meta(work)
     ast = read_ast(work, templates)
     roots = [sources.resolve(), work.resolve()]
@@ -176,7 +188,7 @@ def render_epub(work: Path, out: Path, templates: Path, sources: Path) -> Path:
     with atomic_path(out) as tmp:
         pandoc.run(["--from", "json", "--to", "epub3", "--toc", "--toc-depth=2",
                     "--split-level=1", "--epub-title-page=true",
-                    "--css", str(stylesheet),
+                    "--css", str(templates / "css" / "epub.css"),
                     *[f"--epub-embed-font={f}" for f in embedded],
                     "--metadata", f"identifier={meta['identifier']}",
                     "--epub-cover-image", str(work / "cover.svg"),
@@ -370,7 +382,8 @@ def render_slides(work: Path, out: Path, templates: Path, sources: Path) -> Path
     with atomic_dir(out.parent) as tmp:
         page = html.replace("</head>", '<link rel="stylesheet" href="assets/slides.css">\n</head>')
         (tmp / "index.html").write_text(page, encoding="utf-8")
-        _assets(tmp, templates, "slides.css", work, page)
+        _assets(tmp, templates, "slides.css", work,
+                _shipped_fonts(templates, "slides.css", work, "slides.md"))
         rendered.write_pdf(tmp / out.name, pdf_variant=PDF_VARIANT, custom_metadata=True)
     return out
 
