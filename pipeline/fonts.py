@@ -190,17 +190,17 @@ def named_in(stylesheet: str, templates: Path) -> list[Path]:
 
 
 def as_flavor(stylesheet: str, flavor: str) -> str:
-    """The stylesheet naming each font file by the suffix of `flavor` (`.woff2`)."""
+    """The stylesheet naming each font file by the suffix of `flavor` (`.woff`)."""
     return _URL.sub(lambda m: m.group(0).replace(m.group(1), Path(m.group(1)).stem
                                                  + f".{flavor}"), stylesheet)
 
 
 def subset(named: list[Path], text: str, cache: Path, flavor: str | None = None) -> list[Path]:
     """The font files `named`, cut down to the Unicode pages `text` uses, as `flavor`
-    ("woff2" for the web; None: their own format, for an EPUB), each named after its font.
-    Hinting is left out (screens and e-readers draw these fonts without it). Kept in
-    `cache`, which every language and process shares: a font is cut once for the same
-    pages and flavor (processes that need it at once wait for the first)."""
+    ("woff" for the web: the cut compressed; None: TrueType, for an EPUB), each named after
+    its font. Hinting is left out (screens and e-readers draw these fonts without it).
+    Kept in `cache`, which every language and process shares: a font is cut once for the
+    same pages, whatever the flavor (processes that need it at once wait for the first)."""
     import hashlib
     import json
 
@@ -209,35 +209,43 @@ def subset(named: list[Path], text: str, cache: Path, flavor: str | None = None)
     pages = sorted(_ALWAYS | {ord(ch) >> _PAGE_BITS for ch in set(text)})
     paths = []
     for font in named:
-        key = hashlib.sha256(json.dumps([version, flavor, pages, hashlib.sha256(
+        key = hashlib.sha256(json.dumps([version, pages, hashlib.sha256(
             font.read_bytes()).hexdigest()]).encode()).hexdigest()[:20]
-        path = Path(cache) / key / (f"{font.stem}.{flavor}" if flavor else font.name)
+        cut = Path(cache) / key / font.name
+        path = cut.with_suffix(f".{flavor}") if flavor else cut
         if not path.is_file():
-            _cut(font, path, pages, flavor)
+            _cut(font, cut, pages, flavor)
         paths.append(path)
     return paths
 
 
-def _cut(font: Path, path: Path, pages: list[int], flavor: str | None) -> None:
+def _cut(font: Path, cut: Path, pages: list[int], flavor: str | None) -> None:
+    """Write `cut` (the font cut down to `pages`) and, for a flavor, the cut in it."""
     import fcntl
 
     from fontTools import subset as cutter
+    from fontTools.ttLib import TTFont
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.parent.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.is_file():  # cut by another process meanwhile
-            return
-        options = cutter.Options(flavor=flavor, hinting=False, notdef_outline=True)
-        try:
-            cut = cutter.load_font(str(font), options, lazy=True)
-            subsetter = cutter.Subsetter(options)
-            subsetter.populate(unicodes=[cp for page in pages for cp in range(
-                page << _PAGE_BITS, (page + 1) << _PAGE_BITS)])
-            subsetter.subset(cut)
-        except Exception as exc:  # fontTools raises many kinds on a damaged font
-            raise PipelineError(error(font, "unreadable-font",
-                                      f"cannot cut the font down for HTML and EPUB: {exc}",
-                                      hint="restore it from version control")) from None
-        with atomic_path(path) as tmp:
-            cutter.save_font(cut, str(tmp), options)
+    cut.parent.mkdir(parents=True, exist_ok=True)
+    with open(cut.parent.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be cutting it: wait
+        if not cut.is_file():
+            options = cutter.Options(hinting=False, notdef_outline=True)
+            try:
+                font_cut = cutter.load_font(str(font), options, lazy=True)
+                subsetter = cutter.Subsetter(options)
+                subsetter.populate(unicodes=[cp for page in pages for cp in range(
+                    page << _PAGE_BITS, (page + 1) << _PAGE_BITS)])
+                subsetter.subset(font_cut)
+            except Exception as exc:  # fontTools raises many kinds on a damaged font
+                raise PipelineError(error(font, "unreadable-font",
+                                          f"cannot cut the font down for HTML and EPUB: {exc}",
+                                          hint="restore it from version control")) from None
+            with atomic_path(cut) as tmp:
+                cutter.save_font(font_cut, str(tmp), options)
+        flavored = cut.with_suffix(f".{flavor}")
+        if flavor and not flavored.is_file():
+            compressed = TTFont(cut)
+            compressed.flavor = flavor
+            with atomic_path(flavored) as tmp:
+                compressed.save(str(tmp))
