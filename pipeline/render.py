@@ -27,6 +27,7 @@ from .parallel import jobs, map_ordered
 from .sanitize import clean_document, clean_fragment, clean_html
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, with a structure tree; reproducible
+WEB_FONTS = "woff"  # the flavor of the cut fonts beside an HTML page
 
 
 def read_ast(work: Path, templates: Path, document: str = "book.md") -> str:
@@ -61,7 +62,7 @@ def to_html(ast: str, template: Path, work: Path, toc: bool = True, **variables)
 
 
 def _shipped_fonts(templates: Path, css: str, work: Path, document: str = "book.md",
-                   flavor: str | None = "woff") -> list[Path]:
+                   flavor: str | None = WEB_FONTS) -> list[Path]:
     """The fonts a stylesheet names, cut down to the scripts of an assembled document and of
     its metadata (which names every language of the book in its own script) as `flavor`:
     the pages, and so the cut fonts, are the same for each format of each language."""
@@ -73,14 +74,14 @@ def _shipped_fonts(templates: Path, css: str, work: Path, document: str = "book.
 
 def _assets(target: Path, templates: Path, css: str, work: Path, shipped: list[Path],
             folders=("charts",)) -> None:
-    """Stylesheet, naming the `shipped` fonts (cut down, WOFF), those fonts with their
-    licence, and pictures beside an HTML page."""
+    """Stylesheet, naming the `shipped` fonts (cut down, as WEB_FONTS), those fonts with
+    their licence, and pictures beside an HTML page."""
     assets = target / "assets"
     (assets / "fonts").mkdir(parents=True)
     for font in shipped:
         shutil.copyfile(font, assets / "fonts" / font.name)
     stylesheet = (templates / "css" / css).read_text(encoding="utf-8")
-    (assets / css).write_text(fonts.as_flavor(stylesheet, "woff"), encoding="utf-8")
+    (assets / css).write_text(fonts.as_flavor(stylesheet, WEB_FONTS), encoding="utf-8")
     shutil.copyfile(templates / "fonts" / "OFL.txt", assets / "fonts" / "OFL.txt")
     for folder in folders:
         if (work / folder).is_dir():
