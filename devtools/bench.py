@@ -27,6 +27,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -786,16 +787,20 @@ class Bench:
                                      sources=sources)
         _check(done, "edit-to-PDF make build")
         say(f"[incremental] edit to Polish PDF: {latency:.1f} s")
-        preview = self.preview_edit_to_pdf(out, sources)
-        say(f"[incremental] edit to Polish PDF in the live preview: {preview:.1f} s")
+        waits = self.preview_edit_to_pdf(out, sources)
+        preview = statistics.median(waits)
+        say(f"[incremental] edit to Polish PDF in the live preview: {preview:.1f} s (median of "
+            + ", ".join(f"{w:.1f}" for w in waits) + " s)")
         return {"edited": f"translations/pl/{path.name}:{fieldname}", "seconds": wall,
                 "rebuilt": rebuilt, "intermediates": [c for c in changed if c.startswith(".work")],
-                "edit_to_pdf_s": latency, "preview_edit_to_pdf_s": preview}
+                "edit_to_pdf_s": latency, "preview_edit_to_pdf_s": preview,
+                "preview_edits_s": waits}
 
-    def preview_edit_to_pdf(self, out: Path, sources: Path) -> float:
+    def preview_edit_to_pdf(self, out: Path, sources: Path, edits: int = 3) -> list[float]:
         """What an editor with the Polish PDF open in `make serve` waits after saving an
-        edit: from the save until the preview has replaced the PDF (written whole, so
-        complete when it appears). The preview lays the PDF out once when it is opened."""
+        edit, for `edits` edits in a row: from each save until the preview has replaced the
+        PDF (written whole, so complete when it appears). The preview lays the PDF out once
+        when it is opened."""
         import socket
         import urllib.request
 
@@ -812,15 +817,18 @@ class Bench:
             if "preview at" not in server.stderr.readline():
                 raise BenchError("`pipeline serve` did not start")
             urllib.request.urlopen(f"http://127.0.0.1:{port}/pl/{pdf.name}", timeout=600).read()
-            before = pdf.stat().st_mtime_ns
-            time.sleep(1)  # the watcher settles after the first build
-            started = _now()
-            edit_translation(sources, "pl")
-            while pdf.stat().st_mtime_ns == before:
-                if _now() - started > 300 or server.poll() is not None:
-                    raise BenchError("the live preview did not rebuild the Polish PDF")
-                time.sleep(0.02)
-            return _now() - started
+            waits = []
+            for _ in range(edits):
+                before = pdf.stat().st_mtime_ns
+                time.sleep(1)  # the watcher settles after the last build
+                started = _now()
+                edit_translation(sources, "pl")
+                while pdf.stat().st_mtime_ns == before:
+                    if _now() - started > 300 or server.poll() is not None:
+                        raise BenchError("the live preview did not rebuild the Polish PDF")
+                    time.sleep(0.02)
+                waits.append(_now() - started)
+            return waits
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -1043,11 +1051,14 @@ def goals(report: dict) -> list[dict]:
                 floor = (f"; pandoc + WeasyPrint alone on that PDF: {raw:.1f} s" if raw
                          else "")
                 preview = inc.get("preview_edit_to_pdf_s")
+                edits = inc.get("preview_edits_s") or []
+                each = (f", the median of {len(edits)} edits in a row ("
+                        + ", ".join(f"{w:.1f}" for w in edits) + " s)" if len(edits) > 1 else "")
                 out.append({"goal": f"{c['case']}: one Polish field edited → Polish PDF "
                                     f"complete ≤ {GOAL_EDIT_TO_PDF_S:g} s",
-                            "measured": (f"{preview:.1f} s in the live preview (`make serve`, "
-                                         "the PDF open: validate, assemble, lay out the parts "
-                                         "the edit changed, write the PDF); "
+                            "measured": (f"{preview:.1f} s in the live preview{each}"
+                                         " (`make serve`, the PDF open: validate, assemble, lay "
+                                         "out the parts the edit changed, write the PDF); "
                                          if preview is not None else "")
                             + f"{inc['edit_to_pdf_s']:.1f} s with `make build LANGS=pl "
                               f"FORMATS=pdf` (a fresh process lays out every part{floor})",
