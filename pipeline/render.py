@@ -9,6 +9,7 @@ atomically.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -237,6 +238,46 @@ def memoize_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
+# Tables of the fonts WeasyPrint rewrites with fontTools when it embeds them (variable and
+# colour fonts): such a font is read anew for every PDF.
+_REWRITTEN_TABLES = ("fvar", "CBDT", "sbix", "SVG ", "COLR")
+
+
+@contextlib.contextmanager
+def fonts_read_once():
+    """Within this block, WeasyPrint reads each font file with fontTools once. A PDF written
+    with `full_fonts` (a practice's sheet, with the fonts the PDF of all sheets subset)
+    reads every font file again for its widths and Unicode map: 48 readings of the same
+    four files for twelve sheets, a third of writing them. Those readings are only looked
+    at, so the PDFs' bytes are the same; fonts it rewrites are read anew each time."""
+    import io
+
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    read = getattr(pdf_fonts, "TTFont", None)
+    if read is None:  # another WeasyPrint: no shortcut, the same PDFs
+        yield
+        return
+    kept: dict = {}
+
+    def read_once(file, *args, **kwargs):
+        if not isinstance(file, io.BytesIO):
+            return read(file, *args, **kwargs)
+        key = (file.getvalue(), args, tuple(sorted(kwargs.items())))
+        font = kept.get(key)
+        if font is None:
+            font = read(file, *args, **kwargs)
+            if not any(tag in font for tag in _REWRITTEN_TABLES):
+                kept[key] = font
+        return font
+
+    pdf_fonts.TTFont = read_once
+    try:
+        yield
+    finally:
+        pdf_fonts.TTFont = read
+
+
 class _Typesetter:
     """WeasyPrint with the book's fonts and no other, resources only from inside the book,
     and one stylesheet (its `url()`s relative to the templates folder), parsed once for
@@ -405,11 +446,12 @@ def render_sheets(work: Path, out: Path, templates: Path, sources: Path) -> Path
         # (`full_fonts`: embed without subsetting again) instead of subsetting every
         # font anew for every page, which cost more than laying the sheets out.
         rendered.write_pdf(tmp / out.name, pdf_variant=PDF_VARIANT, custom_metadata=True)
-        for practice, pages in sheet_pages(rendered):
-            sheet = rendered.copy(pages)
-            sheet.fonts = rendered.fonts
-            sheet.write_pdf(tmp / f"{stem}-{practice}.pdf", pdf_variant=PDF_VARIANT,
-                            custom_metadata=True, full_fonts=True)
+        with fonts_read_once():
+            for practice, pages in sheet_pages(rendered):
+                sheet = rendered.copy(pages)
+                sheet.fonts = rendered.fonts
+                sheet.write_pdf(tmp / f"{stem}-{practice}.pdf", pdf_variant=PDF_VARIANT,
+                                custom_metadata=True, full_fonts=True)
     return out
 
 

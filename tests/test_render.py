@@ -36,3 +36,38 @@ def test_remembered_page_references_follow_added_pages():
         seen.append(pdf.page_references)
     assert [len(refs) for refs in seen] == [1, 2, 3]
     assert pdf.page_references == pydyf.PDF.page_references.fget.original(pdf)
+
+
+def test_fonts_read_once_leaves_each_sheet_byte_identical_and_reads_each_font_once(
+        monkeypatch):
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    from pipeline.render import fonts_read_once
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    html = '<html lang="en"><title>Sheets</title>' + "".join(
+        f'<section style="break-before: page"><h1>Sheet {i}</h1><p><b>Bold</b> and <i>italic'
+        f"</i> text {i}.</p></section>" for i in range(3))
+    document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
+    document.write_pdf(pdf_variant=PDF_VARIANT)  # subsets the fonts in place, as the sheets' does
+
+    def sheets() -> list[bytes]:
+        written = []
+        for page in document.pages:
+            sheet = document.copy([page])
+            sheet.fonts = document.fonts
+            written.append(sheet.write_pdf(pdf_variant=PDF_VARIANT, full_fonts=True))
+        return written
+
+    reads = []
+    read = pdf_fonts.TTFont
+    monkeypatch.setattr(pdf_fonts, "TTFont", lambda *a, **k: reads.append(1) or read(*a, **k))
+    counting = pdf_fonts.TTFont
+    plain = sheets()
+    assert len(reads) == 3 * len(document.fonts) > 0  # every font again for every sheet
+    reads.clear()
+    with fonts_read_once():
+        once = sheets()
+    assert once == plain
+    assert len(reads) == len(document.fonts)
+    assert pdf_fonts.TTFont is counting  # put back after the block
