@@ -245,11 +245,12 @@ _REWRITTEN_TABLES = ("fvar", "CBDT", "sbix", "SVG ", "COLR")
 
 @contextlib.contextmanager
 def fonts_read_once():
-    """Within this block, WeasyPrint reads each font file with fontTools once. A PDF written
-    with `full_fonts` (a practice's sheet, with the fonts the PDF of all sheets subset)
-    reads every font file again for its widths and Unicode map: 48 readings of the same
-    four files for twelve sheets, a third of writing them. Those readings are only looked
-    at, so the PDFs' bytes are the same; fonts it rewrites are read anew each time."""
+    """Within this block, WeasyPrint reads each font file with fontTools once: only for PDFs
+    written with `full_fonts`, whose readings are only looked at. Such a PDF (a practice's
+    sheet, with the fonts the PDF of all sheets subset) reads every font file again for
+    its widths and Unicode map: 48 readings of the same four files for twelve sheets, a
+    third of writing them. The PDFs' bytes are the same; fonts that WeasyPrint rewrites
+    even then (variable and colour fonts) are read anew each time."""
     import io
 
     from weasyprint.pdf import fonts as pdf_fonts
@@ -444,14 +445,20 @@ def render_sheets(work: Path, out: Path, templates: Path, sources: Path) -> Path
         # All sheets first: writing them subsets each font once, in place, to the glyphs
         # of every sheet. Each practice's PDF then takes those fonts as they are
         # (`full_fonts`: embed without subsetting again) instead of subsetting every
-        # font anew for every page, which cost more than laying the sheets out.
+        # font anew for every page, which cost more than laying the sheets out. A variable
+        # font is made static by that first write and cannot be made static again: with
+        # one, each practice's PDF makes its own fonts.
         rendered.write_pdf(tmp / out.name, pdf_variant=PDF_VARIANT, custom_metadata=True)
-        with fonts_read_once():
+        shared = not any("fvar" in getattr(font, "tables", ("fvar",))
+                         for font in rendered.fonts.values())
+        # (Own fonts are subset per PDF, which may rewrite a reading: read anew each time.)
+        with fonts_read_once() if shared else contextlib.nullcontext():
             for practice, pages in sheet_pages(rendered):
                 sheet = rendered.copy(pages)
-                sheet.fonts = rendered.fonts
+                if shared:
+                    sheet.fonts = rendered.fonts
                 sheet.write_pdf(tmp / f"{stem}-{practice}.pdf", pdf_variant=PDF_VARIANT,
-                                custom_metadata=True, full_fonts=True)
+                                custom_metadata=True, full_fonts=shared)
     return out
 
 

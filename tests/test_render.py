@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pydyf
 import weasyprint
+from pypdf import PdfReader
 
+from conftest import OUR_FONT, TEMPLATES, pdf_fonts
 from pipeline.render import PDF_VARIANT, memoize_page_references
 
 
@@ -71,3 +73,33 @@ def test_fonts_read_once_leaves_each_sheet_byte_identical_and_reads_each_font_on
     assert once == plain
     assert len(reads) == len(document.fonts)
     assert pdf_fonts.TTFont is counting  # put back after the block
+
+
+def test_sheets_with_a_variable_font_are_written_each_with_its_own_fonts(mini_book, tmp_path):
+    # Fonts added to print another script often come as variable fonts. WeasyPrint makes
+    # such a font static when it writes the PDF of all sheets; the practices' PDFs cannot
+    # take it from there.
+    import shutil
+
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._f_v_a_r import Axis, table__f_v_a_r
+
+    from pipeline.build import Project
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    for name in ("NotoSans-Regular.ttf", "NotoSerif-Regular.ttf"):
+        font = TTFont(templates / "fonts" / name)
+        axis = Axis()
+        axis.axisTag, axis.axisNameID = "wght", font["name"].addName("Weight")
+        axis.minValue, axis.defaultValue, axis.maxValue = 100, 400, 900
+        font["fvar"] = table__f_v_a_r()
+        font["fvar"].axes, font["fvar"].instances = [axis], []
+        font.save(templates / "fonts" / name)
+    project = Project(mini_book, templates, tmp_path / "out")
+    project.assemble(project.checked_sources(), "en", None)
+    everything = project.render("en", "full", "sheets")
+    (sheet,) = [p for p in everything.parent.glob("*.pdf") if p != everything]
+    used = pdf_fonts(sheet)
+    assert used and all(used.values()) and all(map(OUR_FONT.fullmatch, used)), used
+    assert "CZ-900 · Test practice" in PdfReader(sheet).pages[0].extract_text()
